@@ -1,0 +1,263 @@
+//! Gathers the classified observations of every page of a site into the facts the rules and the
+//! report need. Pages arrive one at a time and are not kept: memory grows with the number of
+//! distinct pages and hosts, not with page size, and evidence is capped per service and host.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::classify::Classified;
+use crate::lists::{Lists, ServiceIdx};
+use crate::observe::{EvidenceKind, Form, PageObservations};
+use crate::report::model::{Evidence, Page};
+use crate::scope::{SiteScope, registrable_domain};
+
+/// Evidence items kept per service and per host; the rest are counted.
+const EVIDENCE_PER_SERVICE: usize = 20;
+const EVIDENCE_PER_HOST: usize = 5;
+
+pub type PageUrl = Arc<str>;
+
+#[derive(Debug, Default)]
+pub struct ServiceFacts {
+    pub hosts: BTreeSet<String>,
+    pub tracking_ids: BTreeSet<String>,
+    pub pages: BTreeSet<PageUrl>,
+    pub evidence: Vec<Evidence>,
+    pub more_evidence: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct HostFacts {
+    pub domain: String,
+    pub service: Option<ServiceIdx>,
+    pub pages: BTreeSet<PageUrl>,
+    /// Pages where this host serves a 1×1 image.
+    pub pixel_pages: BTreeSet<PageUrl>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A form that posts to another organisation, or over plain http.
+#[derive(Debug, Clone)]
+pub struct FormFact {
+    pub page: PageUrl,
+    pub action: String,
+    pub host: String,
+    pub service: Option<ServiceIdx>,
+    pub snippet: String,
+}
+
+/// Everything the rules look at for one site.
+#[derive(Debug, Default)]
+pub struct SiteFacts {
+    pub pages: Vec<Page>,
+    pub services: BTreeMap<ServiceIdx, ServiceFacts>,
+    /// Third-party hosts only.
+    pub hosts: BTreeMap<String, HostFacts>,
+    pub forms_to_third_party: Vec<FormFact>,
+    /// Pages, forms and resources over plain http, as evidence.
+    pub insecure: Vec<Evidence>,
+    /// Pages with a form asking for personal data and no link to the privacy statement.
+    pub forms_without_privacy_link: Vec<(PageUrl, String)>,
+    pub any_privacy_link: bool,
+    /// The site runs on loopback (a served folder or test server): transport rules do not apply.
+    pub loopback: bool,
+}
+
+impl SiteFacts {
+    /// Pages that were fetched and answered with a success status.
+    pub fn scanned_pages(&self) -> usize {
+        self.pages
+            .iter()
+            .filter(|p| p.error.is_none() && p.status.is_some_and(|s| s < 400))
+            .count()
+    }
+}
+
+/// Builds [`SiteFacts`] page by page.
+pub struct SiteAudit<'l> {
+    lists: &'l Lists,
+    scope: SiteScope,
+    /// For a served folder, pages are shown by their path, not by the ephemeral loopback port.
+    origin_to_strip: Option<String>,
+    facts: SiteFacts,
+}
+
+impl<'l> SiteAudit<'l> {
+    pub fn new(lists: &'l Lists, scope: SiteScope, origin_to_strip: Option<String>) -> Self {
+        let loopback = scope.is_loopback();
+        SiteAudit {
+            lists,
+            scope,
+            origin_to_strip,
+            facts: SiteFacts {
+                loopback,
+                ..SiteFacts::default()
+            },
+        }
+    }
+
+    /// How a URL is shown in the report.
+    pub fn display(&self, url: &Url) -> String {
+        let text = url.as_str();
+        match &self.origin_to_strip {
+            Some(origin) if text.starts_with(origin.as_str()) => {
+                let rest = &text[origin.len()..];
+                if rest.is_empty() {
+                    "/".into()
+                } else {
+                    rest.into()
+                }
+            }
+            _ => text.to_owned(),
+        }
+    }
+
+    /// Record a page: its fetch result and, for an HTML page, what was observed on it.
+    pub fn add_page(
+        &mut self,
+        page_url: &Url,
+        mut page: Page,
+        observed: Option<(PageObservations, Vec<Classified>)>,
+    ) {
+        page.url = self.display(page_url);
+        let shown: PageUrl = Arc::from(page.url.as_str());
+        if page_url.scheme() == "http" && !self.facts.loopback && page.status.is_some() {
+            self.facts.insecure.push(Evidence {
+                page: shown.to_string(),
+                kind: EvidenceKind::Other,
+                url: Some(page_url.to_string()),
+                snippet: "page served over http".into(),
+                tracking_id: None,
+                consent_gated: false,
+            });
+        }
+        if let Some((observations, classified)) = observed {
+            if page.title.is_none() {
+                page.title = observations.title.clone();
+            }
+            self.facts.any_privacy_link |= observations.privacy_link;
+            for form in &observations.forms {
+                self.add_form(&shown, form, observations.privacy_link);
+            }
+            let mut hosts_on_page = BTreeSet::new();
+            for c in classified {
+                if c.third_party {
+                    if let Some(host) = &c.host {
+                        hosts_on_page.insert(host.clone());
+                    }
+                }
+                self.add_observation(&shown, page_url, c);
+            }
+            for host in hosts_on_page {
+                if let Some(facts) = self.facts.hosts.get_mut(&host) {
+                    facts.pages.insert(shown.clone());
+                }
+            }
+        }
+        self.facts.pages.push(page);
+    }
+
+    fn add_observation(&mut self, page: &PageUrl, page_url: &Url, c: Classified) {
+        let o = &c.observation;
+        let evidence = Evidence {
+            page: page.to_string(),
+            kind: o.kind,
+            url: o.url.as_ref().map(|u| self.display(u)),
+            snippet: o.snippet.clone(),
+            tracking_id: c.tracking_id.clone(),
+            consent_gated: o.consent_gated,
+        };
+        let is_request = o.kind != EvidenceKind::FormAction;
+        if is_request && self.mixed_content(page_url, o.url.as_ref()) {
+            self.facts.insecure.push(Evidence {
+                snippet: format!("http resource on an https page: {}", o.snippet),
+                ..evidence.clone()
+            });
+        }
+        // A form's receiver is a third party too: it gets what the visitor types.
+        if c.third_party {
+            if let Some(host) = &c.host {
+                let facts = self.facts.hosts.entry(host.clone()).or_default();
+                if facts.domain.is_empty() {
+                    facts.domain = c.domain.clone().unwrap_or_else(|| registrable_domain(host));
+                }
+                facts.service = facts.service.or(c.service);
+                if o.pixel && o.kind == EvidenceKind::Img {
+                    facts.pixel_pages.insert(page.clone());
+                }
+                if facts.evidence.len() < EVIDENCE_PER_HOST {
+                    facts.evidence.push(evidence.clone());
+                }
+            }
+        }
+        let Some(service) = c.service else { return };
+        // A form's action is judged by the form rules; it is not a request on page load.
+        if !is_request && !c.third_party {
+            return;
+        }
+        let facts = self.facts.services.entry(service).or_default();
+        if let Some(host) = &c.host {
+            facts.hosts.insert(host.clone());
+        }
+        if let Some(id) = &c.tracking_id {
+            facts.tracking_ids.insert(id.clone());
+        }
+        facts.pages.insert(page.clone());
+        let duplicate = facts.evidence.iter().any(|e| {
+            e.page == evidence.page
+                && e.url == evidence.url
+                && e.kind == evidence.kind
+                && e.tracking_id == evidence.tracking_id
+        });
+        if duplicate {
+            return;
+        }
+        if facts.evidence.len() < EVIDENCE_PER_SERVICE {
+            facts.evidence.push(evidence);
+        } else {
+            facts.more_evidence += 1;
+        }
+    }
+
+    fn add_form(&mut self, page: &PageUrl, form: &Form, privacy_link: bool) {
+        let host = form
+            .action
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if form.personal_data && !privacy_link {
+            self.facts
+                .forms_without_privacy_link
+                .push((page.clone(), form.snippet.clone()));
+        }
+        if !self.scope.is_first_party(&form.action) {
+            self.facts.forms_to_third_party.push(FormFact {
+                page: page.clone(),
+                action: form.action.to_string(),
+                service: self.lists.matcher.service_for(&host, form.action.path()),
+                host,
+                snippet: form.snippet.clone(),
+            });
+        }
+        if form.action.scheme() == "http" && !self.facts.loopback {
+            self.facts.insecure.push(Evidence {
+                page: page.to_string(),
+                kind: EvidenceKind::FormAction,
+                url: Some(form.action.to_string()),
+                snippet: format!("form posts over http: {}", form.snippet),
+                tracking_id: None,
+                consent_gated: false,
+            });
+        }
+    }
+
+    fn mixed_content(&self, page_url: &Url, url: Option<&Url>) -> bool {
+        page_url.scheme() == "https" && url.is_some_and(|u| u.scheme() == "http")
+    }
+
+    pub fn finish(self) -> SiteFacts {
+        self.facts
+    }
+}

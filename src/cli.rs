@@ -1,0 +1,186 @@
+//! Command-line definitions (clap). Parsing only: validation and building of the library's
+//! settings happen in `main.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trackaudit",
+    version,
+    about = "Audit a school's or university's website for trackers and transfers of visitors' data to third parties",
+    long_about = "Audit a school's or university's website for trackers and transfers of visitors' data to \
+third parties.\n\ntrackaudit crawls a site (a URL, or a folder with a built site), finds Google Analytics, tag \
+managers, tracking pixels, embedded social media and video, fonts, CDNs and every other third party, tells \
+who is behind each one and in which country, and checks the result against the advice for Dutch education: \
+no tracking pixels, privacy-friendly analytics (Matomo/Piwik) instead of Google Analytics, care with embedded \
+social media, no transfers outside the EEA without a footing.",
+    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
+2 usage or configuration error; 3 nothing could be scanned.\n\nExamples:\n  \
+trackaudit scan https://www.example-school.nl/\n  \
+trackaudit scan ./public --fail-on medium\n  \
+trackaudit scan https://www.example-school.nl/ --format json --output scan.json --lang nl"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Less output: only errors on stderr, no progress bar
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More logging on stderr (-v: info, -vv: debug)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crawl one or more sites and report their trackers and third parties
+    Scan(ScanArgs),
+    /// Render a saved JSON report again, in other formats or another language
+    Report(ReportArgs),
+    /// Show, search or validate the built-in tracker catalogue
+    Lists(ListsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// What to scan: a URL (https://www.school.nl/) or a folder with a built site (./public)
+    #[arg(value_name = "TARGET", required_unless_present = "targets")]
+    pub targets: Vec<String>,
+
+    /// Read more targets from a file: one URL or folder per line, # starts a comment
+    #[arg(long = "targets", value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+
+    /// Stop after this many pages per site
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max_pages: usize,
+
+    /// Follow links at most this many clicks away from the start page
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_depth: usize,
+
+    /// Requests in flight at once, over all hosts
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+
+    /// Requests in flight at once to one host
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub per_host: usize,
+
+    /// Wait at least this many milliseconds between requests to one host
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub delay: u64,
+
+    /// Give up on a request after this many seconds
+    #[arg(long, value_name = "S", default_value_t = 20.0)]
+    pub timeout: f64,
+
+    /// Only crawl URLs that match this regex (repeatable; the start page is always scanned)
+    #[arg(long, value_name = "REGEX")]
+    pub include: Vec<String>,
+
+    /// Do not crawl URLs that match this regex (repeatable)
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+
+    /// Crawl pages that robots.txt disallows
+    #[arg(long)]
+    pub ignore_robots: bool,
+
+    /// User-Agent header sent with every request
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+
+    /// Output format (repeatable)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "terminal")]
+    pub format: Vec<FormatArg>,
+
+    /// Write the report here: a file for one format, a folder for several
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Language of the report [default: from LANG, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Exit with 1 when a finding has this severity or higher
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOn,
+
+    /// When to use colours in the terminal report (NO_COLOR is respected)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A report written by `trackaudit scan --format json`
+    #[arg(value_name = "SCAN.JSON")]
+    pub input: PathBuf,
+
+    /// Output format (repeatable)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "terminal")]
+    pub format: Vec<FormatArg>,
+
+    /// Write the report here: a file for one format, a folder for several
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Language of the report's labels [default: from LANG, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// When to use colours in the terminal report
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ListsArgs {
+    /// Validate the catalogue; exit 2 and list the problems if it is not valid
+    #[arg(long)]
+    pub check: bool,
+
+    /// Show the services whose id, name, organisation or host contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+
+    /// Print the catalogue as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Read the catalogue from this folder instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Terminal,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Nl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,171 @@
+//! One HTTP GET with retries, Retry-After, a body cap and text decoding. Redirects are not
+//! followed here: the crawler follows them itself so it can record every hop.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use url::Url;
+
+use super::gate::HostGate;
+
+/// The longest `Retry-After` that the crawler waits for; a longer one is recorded as an error.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    /// Absolute target of a redirect.
+    pub location: Option<Url>,
+    pub body: Option<Body>,
+}
+
+#[derive(Debug)]
+pub struct Body {
+    pub bytes: Vec<u8>,
+    /// The body was longer than the cap; `bytes` holds its start.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FetchSettings {
+    pub retries: u32,
+    pub max_body: usize,
+    pub timeout: Duration,
+}
+
+/// GET `url`, retrying connection errors, timeouts and 5xx with backoff, and waiting for
+/// `Retry-After` on 429/503. `want_body` decides from the content type whether to read the body.
+pub async fn fetch(
+    client: &reqwest::Client,
+    gate: &HostGate,
+    url: &Url,
+    settings: FetchSettings,
+    want_body: impl Fn(Option<&str>) -> bool,
+) -> Result<Response, String> {
+    let mut attempt = 0;
+    loop {
+        let permit = gate.enter().await;
+        let result = client.get(url.clone()).send().await;
+        let retry_left = attempt < settings.retries;
+        attempt += 1;
+        let response = match result {
+            Ok(response) => response,
+            Err(e) if retry_left && (e.is_connect() || e.is_timeout() || e.is_request()) => {
+                drop(permit);
+                tokio::time::sleep(backoff(attempt)).await;
+                continue;
+            }
+            Err(e) => return Err(describe(&e, settings.timeout)),
+        };
+        let status = response.status();
+        if matches!(status.as_u16(), 429 | 503) {
+            if let Some(wait) = retry_after(&response) {
+                if wait > MAX_RETRY_AFTER {
+                    return Err(format!(
+                        "{status}: the server asks to retry after {} s, longer than the {} s the crawler waits",
+                        wait.as_secs(),
+                        MAX_RETRY_AFTER.as_secs()
+                    ));
+                }
+                if retry_left {
+                    gate.defer(wait);
+                    drop(permit);
+                    continue;
+                }
+            }
+        }
+        if status.is_server_error() && retry_left {
+            drop(permit);
+            tokio::time::sleep(backoff(attempt)).await;
+            continue;
+        }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let location = status
+            .is_redirection()
+            .then(|| response.headers().get(LOCATION))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| url.join(v).ok());
+        let body = if status.is_success() && want_body(content_type.as_deref()) {
+            Some(
+                read_capped(response, settings.max_body)
+                    .await
+                    .map_err(|e| describe(&e, settings.timeout))?,
+            )
+        } else {
+            None
+        };
+        return Ok(Response {
+            status,
+            content_type,
+            location,
+            body,
+        });
+    }
+}
+
+/// Read at most `max` decompressed bytes of the body.
+async fn read_capped(response: reqwest::Response, max: usize) -> Result<Body, reqwest::Error> {
+    let mut bytes = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = max - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok(Body {
+                bytes,
+                truncated: true,
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Body {
+        bytes,
+        truncated: false,
+    })
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250 * 2u64.pow(attempt.min(6)))
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let format = time::format_description::well_known::Rfc2822;
+    let at = time::OffsetDateTime::parse(value, &format).ok()?;
+    let wait = at - time::OffsetDateTime::now_utc();
+    Some(Duration::from_secs(wait.whole_seconds().max(0) as u64))
+}
+
+/// A reqwest error in words a web team understands, with its cause.
+pub fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+    if e.is_timeout() {
+        return format!("timed out after {} s", timeout.as_secs_f32());
+    }
+    let mut text = if e.is_connect() {
+        "connection failed".to_owned()
+    } else if e.is_body() || e.is_decode() {
+        "reading the response failed".to_owned()
+    } else {
+        "request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,79 @@
+//! Politeness per host: at most `per_host` requests at once, and `delay` between the starts of
+//! two requests. A server's `Retry-After` pushes the next slot back for every request to it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+pub struct HostGate {
+    permits: Arc<Semaphore>,
+    next_start: Mutex<Instant>,
+    delay: Mutex<Duration>,
+}
+
+impl HostGate {
+    fn new(per_host: usize, delay: Duration) -> HostGate {
+        HostGate {
+            permits: Arc::new(Semaphore::new(per_host.max(1))),
+            next_start: Mutex::new(Instant::now()),
+            delay: Mutex::new(delay),
+        }
+    }
+
+    /// Wait for a slot; the request may start when this returns and ends when the permit drops.
+    pub async fn enter(&self) -> Option<OwnedSemaphorePermit> {
+        let permit = self.permits.clone().acquire_owned().await.ok()?;
+        let start = {
+            let mut next = lock(&self.next_start);
+            let start = (*next).max(Instant::now());
+            *next = start + *lock(&self.delay);
+            start
+        };
+        tokio::time::sleep_until(start).await;
+        Some(permit)
+    }
+
+    /// The server asked to wait (429/503 with Retry-After).
+    pub fn defer(&self, wait: Duration) {
+        let mut next = lock(&self.next_start);
+        *next = (*next).max(Instant::now() + wait);
+    }
+
+    /// robots.txt asked for a longer delay than configured.
+    pub fn at_least(&self, delay: Duration) {
+        let mut current = lock(&self.delay);
+        *current = (*current).max(delay);
+    }
+}
+
+/// A mutex poisoned by a panicking task still holds a usable `Instant`.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One gate per host, created on first use.
+pub struct Gates {
+    per_host: usize,
+    delay: Duration,
+    gates: Mutex<HashMap<String, Arc<HostGate>>>,
+}
+
+impl Gates {
+    pub fn new(per_host: usize, delay: Duration) -> Gates {
+        Gates {
+            per_host,
+            delay,
+            gates: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn for_host(&self, host: &str) -> Arc<HostGate> {
+        lock(&self.gates)
+            .entry(host.to_owned())
+            .or_insert_with(|| Arc::new(HostGate::new(self.per_host, self.delay)))
+            .clone()
+    }
+}

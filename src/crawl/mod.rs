@@ -1,0 +1,446 @@
+//! Crawl: a bounded, polite, async frontier over one site. Pages flow out through a callback as
+//! they are fetched and analysed; nothing of a page is kept here but its URL.
+
+mod decode;
+mod fetch;
+pub mod folder;
+mod gate;
+mod normalize;
+mod robots;
+mod sitemap;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use regex::Regex;
+use tokio::sync::{OnceCell, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+pub use decode::decode_html;
+pub use normalize::normalize;
+
+use crate::error::Error;
+use crate::report::model::Redirect;
+use crate::scope::SiteScope;
+use fetch::{FetchSettings, fetch};
+use gate::Gates;
+use robots::{Robots, robots_url};
+
+/// The crawl's settings, validated.
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    pub max_pages: usize,
+    pub max_depth: usize,
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub delay: Duration,
+    pub timeout: Duration,
+    pub include: Vec<Regex>,
+    pub exclude: Vec<Regex>,
+    pub ignore_robots: bool,
+    pub user_agent: String,
+    pub max_body: usize,
+    pub max_redirects: usize,
+    pub retries: u32,
+}
+
+impl Default for CrawlConfig {
+    fn default() -> Self {
+        CrawlConfig {
+            max_pages: 500,
+            max_depth: 16,
+            concurrency: 16,
+            per_host: 8,
+            delay: Duration::ZERO,
+            timeout: Duration::from_secs(20),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            ignore_robots: false,
+            user_agent: format!("trackaudit/{}", env!("CARGO_PKG_VERSION")),
+            max_body: 10 * 1024 * 1024,
+            max_redirects: 10,
+            retries: 2,
+        }
+    }
+}
+
+/// The result of analysing a page's text: links to follow and whatever the caller keeps.
+pub struct Analysis<T> {
+    pub links: Vec<Url>,
+    pub payload: T,
+}
+
+/// Runs on a blocking thread for each HTML page: parse and observe.
+pub type Analyzer<T> = Arc<dyn Fn(&Url, &str) -> Analysis<T> + Send + Sync>;
+
+/// One crawled URL: its fetch result and, for HTML, the analysis.
+#[derive(Debug)]
+pub struct CrawledPage<T> {
+    /// The URL finally fetched (after redirects).
+    pub url: Url,
+    pub depth: usize,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub content_type: Option<String>,
+    pub redirects: Vec<Redirect>,
+    pub truncated: bool,
+    pub analysis: Option<T>,
+}
+
+/// Told about progress, for a progress bar.
+pub trait Progress: Send + Sync {
+    fn page_done(&self, url: &str, done: usize, queued: usize);
+}
+
+/// Statistics of a crawl.
+#[derive(Debug, Default, Clone)]
+pub struct CrawlStats {
+    pub fetched: usize,
+    pub skipped_by_robots: usize,
+    pub interrupted: bool,
+}
+
+pub struct Crawler {
+    client: reqwest::Client,
+    config: CrawlConfig,
+    scope: SiteScope,
+    gates: Gates,
+    robots: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
+    seen: Mutex<HashSet<String>>,
+    /// Parsing is CPU work: at most one page per core at a time.
+    parse_slots: Semaphore,
+}
+
+impl Crawler {
+    pub fn new(config: CrawlConfig, scope: SiteScope) -> Result<Arc<Crawler>, Error> {
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .pool_max_idle_per_host(config.per_host.max(1))
+            .build()
+            .map_err(|e| Error::Client(e.to_string()))?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Arc::new(Crawler {
+            client,
+            gates: Gates::new(config.per_host, config.delay),
+            config,
+            scope,
+            robots: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashSet::new()),
+            parse_slots: Semaphore::new(cores),
+        }))
+    }
+
+    /// Crawl from `start`, calling `sink` for every page in the order they finish.
+    pub async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        start: Url,
+        analyzer: Analyzer<T>,
+        cancel: CancellationToken,
+        progress: Option<Arc<dyn Progress>>,
+        mut sink: impl FnMut(CrawledPage<T>),
+    ) -> CrawlStats {
+        let mut stats = CrawlStats::default();
+        let mut queue: VecDeque<(Url, usize)> = VecDeque::new();
+        if let Some(start) = normalize(&start) {
+            self.mark_seen(&start);
+            queue.push_back((start.clone(), 0));
+            tokio::select! {
+                seeds = self.sitemap_seeds(&start) => {
+                    for url in seeds {
+                        self.enqueue(&mut queue, url, 1, 0);
+                    }
+                }
+                _ = cancel.cancelled() => {}
+            }
+        }
+        let mut tasks: JoinSet<Option<Visited<T>>> = JoinSet::new();
+        let mut scheduled = 0;
+        loop {
+            while tasks.len() < self.config.concurrency.max(1) && scheduled < self.config.max_pages
+            {
+                let Some((url, depth)) = queue.pop_front() else {
+                    break;
+                };
+                scheduled += 1;
+                let crawler = Arc::clone(self);
+                let analyzer = Arc::clone(&analyzer);
+                tasks.spawn(async move { crawler.visit(url, depth, analyzer).await });
+            }
+            if tasks.is_empty() || cancel.is_cancelled() {
+                break;
+            }
+            let joined = tokio::select! {
+                joined = tasks.join_next() => joined,
+                _ = cancel.cancelled() => break,
+            };
+            let Some(joined) = joined else { break };
+            let (page, links) = match joined {
+                Ok(Some(visited)) => visited,
+                Ok(None) => {
+                    // Disallowed by robots.txt: it does not count against the page limit.
+                    stats.skipped_by_robots += 1;
+                    scheduled -= 1;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!("a crawl task failed: {e}");
+                    continue;
+                }
+            };
+            stats.fetched += 1;
+            if let Some(progress) = &progress {
+                progress.page_done(page.url.as_str(), stats.fetched, queue.len() + tasks.len());
+            }
+            let depth = page.depth + 1;
+            sink(page);
+            for url in links {
+                self.enqueue(&mut queue, url, depth, scheduled);
+            }
+        }
+        if cancel.is_cancelled() {
+            stats.interrupted = true;
+            tasks.abort_all();
+        }
+        stats
+    }
+
+    /// Fetch one URL, following redirects inside the site, and analyse it if it is HTML.
+    async fn visit<T: Send + 'static>(
+        self: Arc<Self>,
+        url: Url,
+        depth: usize,
+        analyzer: Analyzer<T>,
+    ) -> Option<Visited<T>> {
+        if !self.allowed_by_robots(&url).await {
+            return None;
+        }
+        let mut page = CrawledPage {
+            url: url.clone(),
+            depth,
+            status: None,
+            error: None,
+            content_type: None,
+            redirects: Vec::new(),
+            truncated: false,
+            analysis: None,
+        };
+        let mut chain = vec![url.as_str().to_owned()];
+        let mut current = url;
+        loop {
+            let Some(host) = current.host_str().map(str::to_owned) else {
+                page.error = Some("URL has no host".into());
+                return Some((page, Vec::new()));
+            };
+            let gate = self.gates.for_host(&host);
+            let settings = self.fetch_settings();
+            let response = match fetch(&self.client, &gate, &current, settings, is_html).await {
+                Ok(response) => response,
+                Err(error) => {
+                    page.error = Some(error);
+                    return Some((page, Vec::new()));
+                }
+            };
+            page.status = Some(response.status.as_u16());
+            page.content_type = response.content_type.clone();
+            if let Some(next) = response.location.as_ref().and_then(normalize) {
+                let leaves_site = !self.scope.contains(&next);
+                page.redirects.push(Redirect {
+                    from: current.to_string(),
+                    to: next.to_string(),
+                    status: response.status.as_u16(),
+                    leaves_site,
+                });
+                if leaves_site {
+                    return Some((page, Vec::new()));
+                }
+                if chain.iter().any(|u| u == next.as_str()) {
+                    page.error = Some(format!("redirect loop: {next} redirects back"));
+                    return Some((page, Vec::new()));
+                }
+                if page.redirects.len() >= self.config.max_redirects {
+                    page.error = Some(format!("more than {} redirects", self.config.max_redirects));
+                    return Some((page, Vec::new()));
+                }
+                // Another URL led here already: it is (or will be) crawled under that name.
+                if !self.mark_seen(&next) || !self.allowed_by_robots(&next).await {
+                    return Some((page, Vec::new()));
+                }
+                chain.push(next.as_str().to_owned());
+                page.url = next.clone();
+                current = next;
+                continue;
+            }
+            if response.status.is_redirection() {
+                page.error = Some(format!("{} without a usable Location", response.status));
+                return Some((page, Vec::new()));
+            }
+            if !response.status.is_success() {
+                page.error = Some(format!("HTTP {}", response.status));
+                return Some((page, Vec::new()));
+            }
+            let Some(body) = response.body else {
+                return Some((page, Vec::new())); // not HTML: nothing to observe
+            };
+            page.truncated = body.truncated;
+            let _slot = self.parse_slots.acquire().await.ok()?;
+            let content_type = page.content_type.clone();
+            let page_url = page.url.clone();
+            let analysis = tokio::task::spawn_blocking(move || {
+                let text = decode_html(&body.bytes, content_type.as_deref());
+                drop(body);
+                analyzer(&page_url, &text)
+            })
+            .await;
+            return match analysis {
+                Ok(analysis) => {
+                    page.analysis = Some(analysis.payload);
+                    Some((page, analysis.links))
+                }
+                Err(e) => {
+                    page.error = Some(format!("analysing the page failed: {e}"));
+                    Some((page, Vec::new()))
+                }
+            };
+        }
+    }
+
+    fn fetch_settings(&self) -> FetchSettings {
+        FetchSettings {
+            retries: self.config.retries,
+            max_body: self.config.max_body,
+            timeout: self.config.timeout,
+        }
+    }
+
+    /// Add a link to the frontier if it is in scope, wanted, new, and within the limits.
+    fn enqueue(
+        &self,
+        queue: &mut VecDeque<(Url, usize)>,
+        url: Url,
+        depth: usize,
+        scheduled: usize,
+    ) {
+        let config = &self.config;
+        if depth > config.max_depth || scheduled + queue.len() >= config.max_pages {
+            return;
+        }
+        let Some(url) = normalize(&url) else { return };
+        if !self.scope.contains(&url) {
+            return;
+        }
+        let text = url.as_str();
+        if !config.include.is_empty() && !config.include.iter().any(|r| r.is_match(text)) {
+            return;
+        }
+        if config.exclude.iter().any(|r| r.is_match(text)) {
+            return;
+        }
+        if self.mark_seen(&url) {
+            queue.push_back((url, depth));
+        }
+    }
+
+    /// True when the URL was not seen before.
+    fn mark_seen(&self, url: &Url) -> bool {
+        lock(&self.seen).insert(url.as_str().to_owned())
+    }
+
+    async fn robots_for(&self, url: &Url) -> Arc<Robots> {
+        let origin = url.origin().ascii_serialization();
+        let cell = lock(&self.robots).entry(origin).or_default().clone();
+        cell.get_or_init(|| self.fetch_robots(url)).await.clone()
+    }
+
+    async fn fetch_robots(&self, url: &Url) -> Arc<Robots> {
+        let Some(robots_url) = robots_url(url) else {
+            return Arc::new(Robots::allow_all());
+        };
+        let gate = self.gates.for_host(url.host_str().unwrap_or_default());
+        let robots = match fetch(
+            &self.client,
+            &gate,
+            &robots_url,
+            self.fetch_settings(),
+            |_| true,
+        )
+        .await
+        {
+            Ok(response) if response.status.is_success() => {
+                let body = response.body.map(|b| b.bytes).unwrap_or_default();
+                Robots::parse(&self.config.user_agent, &body)
+            }
+            Ok(_) => Robots::allow_all(),
+            Err(e) => {
+                tracing::warn!("{robots_url}: {e}; crawling as if it allowed everything");
+                Robots::allow_all()
+            }
+        };
+        if let Some(delay) = robots.delay() {
+            gate.at_least(delay);
+        }
+        Arc::new(robots)
+    }
+
+    async fn allowed_by_robots(&self, url: &Url) -> bool {
+        self.config.ignore_robots || self.robots_for(url).await.allowed(url)
+    }
+
+    /// Pages listed in `/sitemap.xml` and the sitemaps named in robots.txt (indexes followed,
+    /// at most 20 sitemap files and `max_pages` URLs).
+    async fn sitemap_seeds(&self, start: &Url) -> Vec<Url> {
+        let mut files: VecDeque<Url> = VecDeque::new();
+        files.extend(start.join("/sitemap.xml").ok());
+        let robots = self.robots_for(start).await;
+        files.extend(robots.sitemaps().iter().filter_map(|s| Url::parse(s).ok()));
+        let mut seen_files = HashSet::new();
+        let mut pages = Vec::new();
+        while let Some(file) = files.pop_front() {
+            if seen_files.len() >= 20 || pages.len() >= self.config.max_pages {
+                break;
+            }
+            if !seen_files.insert(file.to_string()) || !self.scope.contains(&file) {
+                continue;
+            }
+            let gate = self.gates.for_host(file.host_str().unwrap_or_default());
+            let Ok(response) =
+                fetch(&self.client, &gate, &file, self.fetch_settings(), |_| true).await
+            else {
+                continue;
+            };
+            let Some(body) = response.body.filter(|_| response.status.is_success()) else {
+                continue;
+            };
+            let sitemap = sitemap::parse_sitemap(&String::from_utf8_lossy(&body.bytes));
+            files.extend(sitemap.sitemaps.iter().filter_map(|s| Url::parse(s).ok()));
+            pages.extend(sitemap.pages.iter().filter_map(|p| Url::parse(p).ok()));
+        }
+        pages.truncate(self.config.max_pages);
+        pages
+    }
+}
+
+/// A page and the links found on it.
+type Visited<T> = (CrawledPage<T>, Vec<Url>);
+
+/// Only HTML is parsed; a response without a content type is read and sniffed as HTML.
+fn is_html(content_type: Option<&str>) -> bool {
+    content_type.is_none_or(|ct| {
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        mime == "text/html" || mime == "application/xhtml+xml"
+    })
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

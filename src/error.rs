@@ -1,0 +1,43 @@
+//! The library's errors. Each variant is something a user can act on.
+
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A tracker list file could not be parsed or is inconsistent.
+    #[error("tracker list {file}: {message}")]
+    List { file: String, message: String },
+
+    /// A file or folder could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A scan target is neither a URL nor an existing folder.
+    #[error("invalid target {target:?}: {message}")]
+    Target { target: String, message: String },
+
+    /// A setting is out of range or inconsistent.
+    #[error("invalid setting: {0}")]
+    Config(String),
+
+    /// The HTTP client could not be built.
+    #[error("HTTP client: {0}")]
+    Client(String),
+
+    /// A saved report could not be read.
+    #[error("report {path}: {message}")]
+    Report { path: String, message: String },
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! trackaudit: audit the websites of schools and universities for tracking and for transfers of
+//! visitors' data to third parties.
+//!
+//! The pipeline, one module a stage, data flowing one way:
+//! `crawl` → `observe` → `classify` → `audit` (gather per site) → `policy` (rules) → `report`.
+
+pub mod audit;
+pub mod classify;
+pub mod crawl;
+pub mod error;
+pub mod lists;
+pub mod observe;
+pub mod policy;
+pub mod report;
+pub mod scan;
+pub mod scope;
+
+pub use error::Error;
+
+/// The language of a report's texts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Nl,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nl => "nl",
+        }
+    }
+
+    /// From a locale such as `nl_NL.UTF-8`; English for anything else.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("nl") {
+            Lang::Nl
+        } else {
+            Lang::En
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The curated catalogue: services, organisations, categories and jurisdictions, read from the
+//! TOML files of `tracker-lists/` (embedded at build time, or a folder given at run time).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_lists.rs"));
+
+/// A text in both report languages.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Text {
+    #[serde(default)]
+    pub en: String,
+    #[serde(default)]
+    pub nl: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::En => &self.en,
+            crate::Lang::Nl => &self.nl,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub organization: String,
+    pub category: String,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    #[serde(default)]
+    pub urls: Vec<String>,
+    #[serde(default)]
+    pub signatures: Vec<String>,
+    #[serde(default)]
+    pub privacy_friendly: bool,
+    #[serde(default)]
+    pub privacy_enhanced: bool,
+    #[serde(default)]
+    pub self_hosted_paths: Vec<String>,
+    #[serde(default)]
+    pub superseded_by: Vec<String>,
+    #[serde(default)]
+    pub alternative: Text,
+    #[serde(default)]
+    pub advice: Text,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub name: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub dpf: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub en: String,
+    pub nl: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adequacy {
+    pub country: String,
+    pub name: String,
+    #[serde(default)]
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dpf {
+    pub country: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Jurisdictions {
+    #[serde(default)]
+    pub eea: Vec<String>,
+    #[serde(default)]
+    pub adequacy: Vec<Adequacy>,
+    #[serde(default)]
+    pub dpf: Dpf,
+}
+
+/// One list file as written on disk: any of the tables may be present.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListFile {
+    #[serde(default)]
+    service: Vec<Service>,
+    #[serde(default)]
+    organization: Vec<Organization>,
+    #[serde(default)]
+    category: Vec<Category>,
+    #[serde(default)]
+    eea: Vec<String>,
+    #[serde(default)]
+    adequacy: Vec<Adequacy>,
+    #[serde(default)]
+    dpf: Option<Dpf>,
+}
+
+/// The legal footing of a transfer of a visitor's data to an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transfer {
+    Eea,
+    Adequacy,
+    AdequacyDpf,
+    NoAdequacy,
+    Unknown,
+}
+
+impl Transfer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transfer::Eea => "eea",
+            Transfer::Adequacy => "adequacy",
+            Transfer::AdequacyDpf => "adequacy-dpf",
+            Transfer::NoAdequacy => "no-adequacy",
+            Transfer::Unknown => "unknown",
+        }
+    }
+}
+
+/// Index of a service in [`Catalogue::services`].
+pub type ServiceIdx = usize;
+
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub services: Vec<Service>,
+    pub organizations: Vec<Organization>,
+    pub categories: Vec<Category>,
+    pub jurisdictions: Jurisdictions,
+    /// Which file each service came from, for error messages.
+    pub sources: Vec<String>,
+}
+
+impl Catalogue {
+    /// The catalogue shipped inside the binary.
+    pub fn embedded() -> Result<Catalogue, Error> {
+        Catalogue::from_files(
+            EMBEDDED_LISTS
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string())),
+        )
+    }
+
+    /// A catalogue read from a folder of TOML files (for editing the lists without rebuilding).
+    pub fn from_dir(dir: &Path) -> Result<Catalogue, Error> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            if path.extension().is_some_and(|ext| ext == "toml") {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+        files.sort();
+        Catalogue::from_files(files)
+    }
+
+    fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, Error> {
+        let mut catalogue = Catalogue::default();
+        for (name, text) in files {
+            let file: ListFile = toml::from_str(&text).map_err(|e| Error::List {
+                file: name.clone(),
+                message: e.to_string(),
+            })?;
+            for service in file.service {
+                catalogue.services.push(service);
+                catalogue.sources.push(name.clone());
+            }
+            catalogue.organizations.extend(file.organization);
+            catalogue.categories.extend(file.category);
+            catalogue.jurisdictions.eea.extend(file.eea);
+            catalogue.jurisdictions.adequacy.extend(file.adequacy);
+            if let Some(dpf) = file.dpf {
+                catalogue.jurisdictions.dpf = dpf;
+            }
+        }
+        Ok(catalogue)
+    }
+
+    pub fn service_by_id(&self, id: &str) -> Option<ServiceIdx> {
+        self.services.iter().position(|s| s.id == id)
+    }
+
+    pub fn organization(&self, name: &str) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.name == name)
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// Where a visitor's data goes when the browser contacts this service.
+    pub fn transfer(&self, service: &Service) -> Transfer {
+        let Some(org) = self.organization(&service.organization) else {
+            return Transfer::Unknown;
+        };
+        self.transfer_for_country(&org.country, org.dpf)
+    }
+
+    pub fn transfer_for_country(&self, country: &str, dpf_certified: bool) -> Transfer {
+        let j = &self.jurisdictions;
+        if country.is_empty() {
+            Transfer::Unknown
+        } else if j.eea.iter().any(|c| c == country) {
+            Transfer::Eea
+        } else if j.adequacy.iter().any(|a| a.country == country) {
+            Transfer::Adequacy
+        } else if dpf_certified && j.dpf.country == country {
+            Transfer::AdequacyDpf
+        } else {
+            Transfer::NoAdequacy
+        }
+    }
+
+    pub fn country_of(&self, service: &Service) -> &str {
+        self.organization(&service.organization)
+            .map(|o| o.country.as_str())
+            .unwrap_or("")
+    }
+
+    /// Count of host patterns plus URL patterns, as reported by `lists`.
+    pub fn pattern_count(&self) -> usize {
+        self.services
+            .iter()
+            .map(|s| s.hosts.len() + s.urls.len())
+            .sum()
+    }
+
+    /// Services per category, for the `lists` overview.
+    pub fn by_category(&self) -> BTreeMap<&str, Vec<&Service>> {
+        let mut map: BTreeMap<&str, Vec<&Service>> = BTreeMap::new();
+        for service in &self.services {
+            map.entry(service.category.as_str())
+                .or_default()
+                .push(service);
+        }
+        map
+    }
+
+    /// Services whose id, name, organisation or host patterns contain `text` (case-insensitive).
+    pub fn search(&self, text: &str) -> Vec<&Service> {
+        let needle = text.to_lowercase();
+        self.services
+            .iter()
+            .filter(|s| {
+                [&s.id, &s.name, &s.organization]
+                    .into_iter()
+                    .chain(s.hosts.iter())
+                    .chain(s.urls.iter())
+                    .any(|field| field.to_lowercase().contains(&needle))
+            })
+            .collect()
+    }
+
+    /// A lookup of service index by id, for modules that resolve many ids.
+    pub fn id_index(&self) -> HashMap<&str, ServiceIdx> {
+        self.services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect()
+    }
+}

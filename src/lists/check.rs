@@ -1,0 +1,238 @@
+//! `trackaudit lists --check`: everything the catalogue promises, verified.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::Regex;
+
+use super::catalogue::{Catalogue, Text};
+
+/// The ids the design promises to users and tests.
+pub const REQUIRED_SERVICE_IDS: &[&str] = &[
+    "google-analytics",
+    "google-tag-manager",
+    "google-ads",
+    "doubleclick",
+    "meta-pixel",
+    "facebook-social",
+    "instagram-embed",
+    "linkedin-insight",
+    "linkedin-social",
+    "tiktok-pixel",
+    "tiktok-embed",
+    "x-twitter",
+    "pinterest",
+    "snapchat-pixel",
+    "microsoft-clarity",
+    "microsoft-uet",
+    "hotjar",
+    "youtube",
+    "youtube-nocookie",
+    "vimeo",
+    "google-fonts",
+    "adobe-fonts",
+    "google-maps",
+    "recaptcha",
+    "cloudflare-cdnjs",
+    "jsdelivr",
+    "unpkg",
+    "google-hosted-libraries",
+    "addthis",
+    "sharethis",
+    "matomo",
+    "matomo-cloud",
+    "piwik-pro",
+    "plausible",
+    "simple-analytics",
+    "issuu",
+    "spotify-embed",
+    "soundcloud",
+    "hubspot",
+    "intercom",
+    "zendesk",
+    "tawk-to",
+    "mailchimp",
+    "google-forms",
+    "microsoft-forms",
+    "typeform",
+];
+
+/// The categories the rules know about.
+pub const KNOWN_CATEGORIES: &[&str] = &[
+    "analytics",
+    "tag-manager",
+    "advertising",
+    "session-recording",
+    "social",
+    "video",
+    "audio",
+    "fonts",
+    "cdn",
+    "maps",
+    "captcha",
+    "chat",
+    "forms",
+    "newsletter",
+    "documents",
+    "consent",
+    "booking",
+    "education",
+    "other",
+];
+
+/// Every problem found; empty means the catalogue is valid.
+pub fn check(catalogue: &Catalogue) -> Vec<String> {
+    let mut problems = Vec::new();
+    let id_pattern = Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*$").expect("static regex");
+
+    let mut ids = HashSet::new();
+    let mut host_owner: HashMap<String, &str> = HashMap::new();
+    let mut url_owner: HashMap<String, &str> = HashMap::new();
+    for (service, source) in catalogue.services.iter().zip(&catalogue.sources) {
+        let at = format!("{source}: service {:?}", service.id);
+        if !id_pattern.is_match(&service.id) {
+            problems.push(format!(
+                "{at}: id must be lowercase letters, digits and dashes"
+            ));
+        }
+        if !ids.insert(service.id.as_str()) {
+            problems.push(format!("{at}: duplicate id"));
+        }
+        if service.name.trim().is_empty() {
+            problems.push(format!("{at}: empty name"));
+        }
+        match catalogue.organization(&service.organization) {
+            None => problems.push(format!(
+                "{at}: organisation {:?} is not in organizations.toml",
+                service.organization
+            )),
+            Some(org) if org.country.len() != 2 => problems.push(format!(
+                "{at}: organisation {:?} has no ISO country code",
+                org.name
+            )),
+            Some(_) => {}
+        }
+        if !KNOWN_CATEGORIES.contains(&service.category.as_str()) {
+            problems.push(format!("{at}: unknown category {:?}", service.category));
+        }
+        if service.hosts.is_empty()
+            && service.urls.is_empty()
+            && service.signatures.is_empty()
+            && service.self_hosted_paths.is_empty()
+        {
+            problems.push(format!(
+                "{at}: no host, URL pattern or signature: it can never match"
+            ));
+        }
+        for host in &service.hosts {
+            if !is_host_pattern(host) {
+                problems.push(format!("{at}: {host:?} is not a lowercase hostname"));
+            }
+            if let Some(other) = host_owner.insert(host.clone(), &service.id) {
+                problems.push(format!("{at}: host {host:?} is also claimed by {other:?}"));
+            }
+        }
+        for url in &service.urls {
+            let host = url.split('/').next().unwrap_or_default();
+            if !url.contains('/') || !is_host_pattern(host) {
+                problems.push(format!(
+                    "{at}: URL pattern {url:?} must be host/path, e.g. facebook.com/tr"
+                ));
+            }
+            if let Some(other) = url_owner.insert(url.clone(), &service.id) {
+                problems.push(format!(
+                    "{at}: URL pattern {url:?} is also claimed by {other:?}"
+                ));
+            }
+        }
+        for signature in &service.signatures {
+            match Regex::new(signature) {
+                Err(e) => problems.push(format!("{at}: invalid signature {signature:?}: {e}")),
+                Ok(re) if re.is_match("") => {
+                    problems.push(format!("{at}: signature {signature:?} matches empty text"))
+                }
+                Ok(_) => {}
+            }
+        }
+        for other in &service.superseded_by {
+            if !catalogue.services.iter().any(|s| &s.id == other) {
+                problems.push(format!(
+                    "{at}: superseded_by names unknown service {other:?}"
+                ));
+            }
+        }
+        check_text(&mut problems, &at, "advice", &service.advice);
+        check_text(&mut problems, &at, "alternative", &service.alternative);
+    }
+
+    for id in REQUIRED_SERVICE_IDS {
+        if !ids.contains(id) {
+            problems.push(format!("required service id {id:?} is missing"));
+        }
+    }
+    for category in KNOWN_CATEGORIES {
+        match catalogue.category(category) {
+            None => problems.push(format!(
+                "category {category:?} has no labels in categories.toml"
+            )),
+            Some(c) if c.en.trim().is_empty() || c.nl.trim().is_empty() => {
+                problems.push(format!("category {category:?} needs labels in en and nl"))
+            }
+            Some(_) => {}
+        }
+    }
+    let mut org_names = HashSet::new();
+    for org in &catalogue.organizations {
+        if !org_names.insert(org.name.as_str()) {
+            problems.push(format!("organisation {:?} is listed twice", org.name));
+        }
+        if org.country.len() != 2 || org.country.to_uppercase() != org.country {
+            problems.push(format!(
+                "organisation {:?}: country {:?} is not an ISO 3166-1 alpha-2 code",
+                org.name, org.country
+            ));
+        }
+        if org.dpf && org.country != catalogue.jurisdictions.dpf.country {
+            problems.push(format!(
+                "organisation {:?}: DPF certification only applies to {} organisations",
+                org.name, catalogue.jurisdictions.dpf.country
+            ));
+        }
+    }
+    let j = &catalogue.jurisdictions;
+    if j.eea.len() != 30 {
+        problems.push(format!(
+            "jurisdictions: the EEA has 30 member states, the list has {}",
+            j.eea.len()
+        ));
+    }
+    if j.dpf.country.is_empty() {
+        problems.push("jurisdictions: [dpf] country is missing".into());
+    }
+    problems
+}
+
+fn check_text(problems: &mut Vec<String>, at: &str, field: &str, text: &Text) {
+    if text.en.trim().is_empty() || text.nl.trim().is_empty() {
+        problems.push(format!("{at}: {field} needs both en and nl"));
+    }
+}
+
+fn is_host_pattern(host: &str) -> bool {
+    !host.is_empty()
+        && host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalogue_is_valid() {
+        let catalogue = Catalogue::embedded().expect("embedded lists parse");
+        let problems = check(&catalogue);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}

@@ -1,0 +1,378 @@
+//! The `trackaudit` binary: parse the command line, call the library, write the output, map the
+//! outcome to an exit code.
+
+mod cli;
+mod progress;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use regex::Regex;
+use tokio_util::sync::CancellationToken;
+
+use cli::{Cli, ColorArg, Command, FailOn, FormatArg, LangArg, ListsArgs, ReportArgs, ScanArgs};
+use trackaudit::Lang;
+use trackaudit::crawl::CrawlConfig;
+use trackaudit::lists::{Catalogue, Lists, check::check};
+use trackaudit::policy::Policy;
+use trackaudit::report::model::{Report, Severity, Verdict};
+use trackaudit::report::{self, Format};
+use trackaudit::scan::{ScanSettings, Target, scan};
+
+/// Exit codes (a contract: see the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Clean = 0,
+    Findings = 1,
+    Usage = 2,
+    NothingScanned = 3,
+}
+
+/// Every error that reaches `main` is one the user has to fix (a bad flag, an unreadable file,
+/// an invalid list): exit 2. Unreachable sites are not errors; they are in the report.
+fn usage(e: impl Into<anyhow::Error>) -> anyhow::Error {
+    e.into()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.quiet, cli.verbose);
+    let outcome = match &cli.command {
+        Command::Scan(args) => run_scan(args, cli.quiet),
+        Command::Report(args) => run_report(args),
+        Command::Lists(args) => run_lists(args),
+    };
+    match outcome {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(Exit::Clean as u8),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(Exit::Usage as u8)
+        }
+    }
+}
+
+fn init_logging(quiet: bool, verbose: u8) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TRACKAUDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("trackaudit={level}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
+    let targets = collect_targets(args)?;
+    let settings = scan_settings(args)?;
+    let formats = formats(&args.format);
+    check_outputs(&formats, args.output.as_deref())?;
+    let lists = Arc::new(Lists::embedded().map_err(usage)?);
+    let lang = settings.policy.lang;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = runtime.block_on(async {
+        let cancel = CancellationToken::new();
+        let on_ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ninterrupted: finishing the report of what was scanned");
+                on_ctrl_c.cancel();
+            }
+        });
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(progress::Bar::new);
+        let sink = bar
+            .clone()
+            .map(|b| Arc::new(b) as Arc<dyn trackaudit::crawl::Progress>);
+        let report = scan(&targets, &settings, lists, cancel, sink).await;
+        if let Some(bar) = bar {
+            bar.finish();
+        }
+        report
+    })?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+
+    write_outputs(&report, &formats, args.output.as_deref(), lang, args.color)?;
+    Ok(exit_for(&report))
+}
+
+fn exit_for(report: &Report) -> Exit {
+    let verdicts: Vec<Verdict> = report.sites.iter().map(|s| s.summary.verdict).collect();
+    if verdicts.is_empty() || verdicts.iter().all(|v| *v == Verdict::Error) {
+        Exit::NothingScanned
+    } else if verdicts.contains(&Verdict::Fail) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}
+
+fn collect_targets(args: &ScanArgs) -> Result<Vec<Target>> {
+    let mut texts = args.targets.clone();
+    if let Some(file) = &args.targets_file {
+        let content = std::fs::read_to_string(file)
+            .with_context(|| format!("reading the targets file {}", file.display()))
+            .map_err(usage)?;
+        texts.extend(
+            content
+                .lines()
+                .map(|line| line.split('#').next().unwrap_or("").trim())
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    if texts.is_empty() {
+        return Err(usage(anyhow::anyhow!("no targets to scan")));
+    }
+    texts
+        .iter()
+        .map(|t| Target::parse(t).map_err(usage))
+        .collect()
+}
+
+fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
+    let regexes = |patterns: &[String], flag: &str| -> Result<Vec<Regex>> {
+        patterns
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| usage(anyhow::anyhow!("--{flag} {p:?}: {e}"))))
+            .collect()
+    };
+    if args.max_pages == 0 {
+        bail!(usage(anyhow::anyhow!("--max-pages must be at least 1")));
+    }
+    if args.concurrency == 0 || args.per_host == 0 {
+        bail!(usage(anyhow::anyhow!(
+            "--concurrency and --per-host must be at least 1"
+        )));
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        bail!(usage(anyhow::anyhow!(
+            "--timeout must be between 0 and 3600 seconds"
+        )));
+    }
+    let mut crawl = CrawlConfig {
+        max_pages: args.max_pages,
+        max_depth: args.max_depth,
+        concurrency: args.concurrency,
+        per_host: args.per_host,
+        delay: Duration::from_millis(args.delay),
+        timeout: Duration::from_secs_f64(args.timeout),
+        include: regexes(&args.include, "include")?,
+        exclude: regexes(&args.exclude, "exclude")?,
+        ignore_robots: args.ignore_robots,
+        ..CrawlConfig::default()
+    };
+    if let Some(ua) = &args.user_agent {
+        crawl.user_agent = ua.clone();
+    }
+    Ok(ScanSettings {
+        crawl,
+        policy: Policy {
+            lang: lang(args.lang),
+            ..Policy::default()
+        },
+        fail_on: match args.fail_on {
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Never => None,
+        },
+    })
+}
+
+fn lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Nl) => Lang::Nl,
+        None => ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .map_or(Lang::En, |l| Lang::from_locale(&l)),
+    }
+}
+
+fn formats(args: &[FormatArg]) -> Vec<Format> {
+    let mut formats = Vec::new();
+    for arg in args {
+        let format = match arg {
+            FormatArg::Terminal => Format::Terminal,
+            FormatArg::Json => Format::Json,
+        };
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    formats
+}
+
+/// Without --output only one format fits on stdout.
+fn check_outputs(formats: &[Format], output: Option<&Path>) -> Result<()> {
+    if output.is_none() && formats.len() > 1 {
+        bail!(usage(anyhow::anyhow!(
+            "several formats need --output: a file for one format besides terminal, a folder for more"
+        )));
+    }
+    Ok(())
+}
+
+/// The terminal report goes to stdout; other formats go to --output (a file for one, a folder
+/// for several) or, when they are the only format, to stdout.
+fn write_outputs(
+    report: &Report,
+    formats: &[Format],
+    output: Option<&Path>,
+    lang: Lang,
+    color: ColorArg,
+) -> Result<()> {
+    let files: Vec<Format> = match output {
+        Some(_) if formats == [Format::Terminal] => vec![Format::Terminal],
+        Some(_) => formats
+            .iter()
+            .copied()
+            .filter(|f| *f != Format::Terminal)
+            .collect(),
+        None => Vec::new(),
+    };
+    for format in formats.iter().filter(|f| !files.contains(f)) {
+        let text = report::render(report, *format, lang, use_color(color, *format));
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()?;
+    }
+    let Some(output) = output else { return Ok(()) };
+    let targets: Vec<(Format, PathBuf)> = if files.len() == 1 && !output.is_dir() {
+        vec![(files[0], output.to_path_buf())]
+    } else {
+        std::fs::create_dir_all(output)
+            .with_context(|| format!("creating the output folder {}", output.display()))
+            .map_err(usage)?;
+        files
+            .iter()
+            .map(|f| (*f, output.join(f.file_name())))
+            .collect()
+    };
+    for (format, path) in targets {
+        let text = report::render(report, format, lang, false);
+        std::fs::write(&path, text)
+            .with_context(|| format!("writing the report to {}", path.display()))
+            .map_err(usage)?;
+        tracing::info!("report written to {}", path.display());
+    }
+    Ok(())
+}
+
+fn use_color(color: ColorArg, format: Format) -> bool {
+    format == Format::Terminal
+        && match color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                    && std::io::stdout().is_terminal()
+            }
+        }
+}
+
+fn run_report(args: &ReportArgs) -> Result<Exit> {
+    let report = report::read_json(&args.input).map_err(usage)?;
+    let formats = formats(&args.format);
+    check_outputs(&formats, args.output.as_deref())?;
+    let lang = match args.lang {
+        Some(l) => lang(Some(l)),
+        None if !report.lang.is_empty() => Lang::from_locale(&report.lang),
+        None => lang(None),
+    };
+    write_outputs(&report, &formats, args.output.as_deref(), lang, args.color)?;
+    Ok(Exit::Clean)
+}
+
+fn run_lists(args: &ListsArgs) -> Result<Exit> {
+    let catalogue = match &args.dir {
+        Some(dir) => Catalogue::from_dir(dir),
+        None => Catalogue::embedded(),
+    }
+    .map_err(usage)?;
+    let mut stdout = std::io::stdout().lock();
+    if args.check {
+        let problems = check(&catalogue);
+        if let Err(e) = trackaudit::lists::Matcher::new(&catalogue) {
+            bail!(usage(e));
+        }
+        if !problems.is_empty() {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            eprintln!("error: the catalogue has {} problems", problems.len());
+            return Ok(Exit::Usage);
+        }
+        writeln!(
+            stdout,
+            "catalogue OK: {} services, {} host and URL patterns, {} organisations",
+            catalogue.services.len(),
+            catalogue.pattern_count(),
+            catalogue.organizations.len()
+        )?;
+        return Ok(Exit::Clean);
+    }
+    let services: Vec<_> = match &args.search {
+        Some(text) => catalogue.search(text),
+        None => catalogue.services.iter().collect(),
+    };
+    if args.json {
+        let json = serde_json::json!({ "services": services });
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&json)?)?;
+        return Ok(Exit::Clean);
+    }
+    for service in &services {
+        let org = catalogue.organization(&service.organization);
+        writeln!(
+            stdout,
+            "{:<28} {:<18} {} ({})  {}",
+            service.id,
+            service.category,
+            service.organization,
+            org.map_or("?", |o| o.country.as_str()),
+            service
+                .hosts
+                .iter()
+                .chain(&service.urls)
+                .take(4)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )?;
+    }
+    if args.search.is_none() {
+        writeln!(
+            stdout,
+            "\n{} services, {} host and URL patterns",
+            catalogue.services.len(),
+            catalogue.pattern_count()
+        )?;
+    }
+    Ok(Exit::Clean)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,84 @@
+//! Observe: turn one page into the URLs a browser would contact, the identifiers in its inline
+//! code, the links to follow and the facts the rules need (forms, privacy links).
+
+mod css;
+mod html;
+mod script;
+
+pub use html::observe_html;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::lists::SignatureHit;
+
+/// How a page makes the browser contact a URL (the report's evidence `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    ScriptSrc,
+    InlineScript,
+    Iframe,
+    Img,
+    Link,
+    FormAction,
+    Media,
+    Object,
+    NetworkRequest,
+    Cookie,
+    Other,
+}
+
+/// One thing on a page that sends (or would send) the visitor's browser somewhere, or names a
+/// tracker in inline code.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub kind: EvidenceKind,
+    /// The absolute URL contacted; `None` for a signature found in inline code with no URL.
+    pub url: Option<Url>,
+    /// A signature of a known service found in inline code (or in the URL's query).
+    pub signature: Option<SignatureHit>,
+    /// The element or code fragment, shortened, as evidence.
+    pub snippet: String,
+    /// A consent manager holds this tag back until the visitor agrees.
+    pub consent_gated: bool,
+    /// Which element of the page this came from, so that a signature-only hit can yield to a
+    /// URL found in the same script.
+    pub element: usize,
+    /// An image declared 1×1: the classic tracking pixel.
+    pub pixel: bool,
+}
+
+/// A form on the page.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub action: Url,
+    pub snippet: String,
+    /// It asks for personal data (an e-mail address, phone number, name, free text…).
+    pub personal_data: bool,
+}
+
+/// Everything observed on one HTML page.
+#[derive(Debug, Default)]
+pub struct PageObservations {
+    pub observations: Vec<Observation>,
+    pub forms: Vec<Form>,
+    /// Pages this one links or navigates to (`<a href>`, frames, meta refresh).
+    pub links: Vec<Url>,
+    /// The page links to a privacy statement.
+    pub privacy_link: bool,
+    pub title: Option<String>,
+}
+
+/// Shorten a snippet to a readable length on a character boundary.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}

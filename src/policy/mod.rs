@@ -1,0 +1,278 @@
+//! Assess: the rules turn a site's facts into findings with a severity, evidence and advice.
+
+pub mod rules;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::Lang;
+use crate::audit::{PageUrl, SiteFacts};
+use crate::lists::{Lists, Service, Text, Transfer};
+use crate::report::model::{Evidence, Finding, Severity};
+use rules::{Rule, rule};
+
+/// Evidence items copied onto a finding (the service lists the rest).
+const EVIDENCE_PER_FINDING: usize = 5;
+
+/// How findings are rated and worded.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub lang: Lang,
+    /// Severity per rule id, replacing the default.
+    pub severities: HashMap<String, Severity>,
+}
+
+impl Policy {
+    fn severity(&self, rule: &Rule) -> Severity {
+        self.severities
+            .get(rule.id)
+            .copied()
+            .unwrap_or(rule.severity)
+    }
+}
+
+/// All findings for one site, worst first.
+pub fn assess(facts: &SiteFacts, lists: &Lists, policy: &Policy) -> Vec<Finding> {
+    let mut out = Findings {
+        lists,
+        policy,
+        findings: Vec::new(),
+    };
+    out.services(facts);
+    out.hosts(facts);
+    out.forms(facts);
+    out.transport(facts);
+    out.privacy_statement(facts);
+    let mut findings = out.findings;
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.service.cmp(&b.service))
+            .then_with(|| a.host.cmp(&b.host))
+    });
+    findings
+}
+
+/// The rules a service triggers by its category and its organisation's jurisdiction.
+pub fn rules_for_service(service: &Service, transfer: Transfer) -> Vec<&'static str> {
+    let outside_eea = transfer != Transfer::Eea;
+    // A country-level adequacy decision (Switzerland, UK, Japan…) is a footing that holds.
+    let without_own_adequacy = outside_eea && transfer != Transfer::Adequacy;
+    match service.category.as_str() {
+        "advertising" => vec![rules::TRACKING_PIXEL],
+        "analytics" if service.privacy_friendly => vec![rules::PRIVACY_FRIENDLY_ANALYTICS],
+        "analytics" if outside_eea => vec![rules::NON_EEA_ANALYTICS],
+        "tag-manager" if outside_eea => vec![rules::TAG_MANAGER],
+        "session-recording" if outside_eea => {
+            vec![rules::SESSION_RECORDING, rules::NON_EEA_ANALYTICS]
+        }
+        "session-recording" => vec![rules::SESSION_RECORDING],
+        "social" => vec![rules::SOCIAL_EMBED],
+        "video" | "audio" if without_own_adequacy => vec![rules::VIDEO_EMBED],
+        "analytics" | "tag-manager" | "video" | "audio" => vec![],
+        _ if without_own_adequacy => vec![rules::NON_EEA_TRANSFER],
+        _ => vec![],
+    }
+}
+
+struct Findings<'a> {
+    lists: &'a Lists,
+    policy: &'a Policy,
+    findings: Vec<Finding>,
+}
+
+impl Findings<'_> {
+    fn lang(&self) -> Lang {
+        self.policy.lang
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        rule: &Rule,
+        subject: &str,
+        service: Option<&Service>,
+        host: Option<String>,
+        advice: Text,
+        pages: impl IntoIterator<Item = PageUrl>,
+        evidence: &[Evidence],
+    ) {
+        let lang = self.lang();
+        let mut severity = self.policy.severity(rule);
+        if rule.id == rules::VIDEO_EMBED && service.is_some_and(|s| s.privacy_enhanced) {
+            severity = severity.min(Severity::Low);
+        }
+        let pages: BTreeSet<PageUrl> = pages.into_iter().collect();
+        self.findings.push(Finding {
+            rule: rule.id.to_owned(),
+            severity,
+            service: service.map(|s| s.id.clone()),
+            host,
+            title: format!("{}: {subject}", rule.title().get(lang)),
+            rationale: rule.rationale().get(lang).to_owned(),
+            advice: advice.get(lang).to_owned(),
+            pages: pages.iter().map(|p| p.to_string()).collect(),
+            evidence: evidence
+                .iter()
+                .take(EVIDENCE_PER_FINDING)
+                .cloned()
+                .collect(),
+            status: None,
+        });
+    }
+
+    fn services(&mut self, facts: &SiteFacts) {
+        let catalogue = &self.lists.catalogue;
+        for (&idx, service_facts) in &facts.services {
+            let service = &catalogue.services[idx];
+            for rule_id in rules_for_service(service, catalogue.transfer(service)) {
+                let rule = rule(rule_id);
+                let advice =
+                    if rule_id == rules::NON_EEA_ANALYTICS && service.category != "analytics" {
+                        rule.advice()
+                    } else {
+                        service.advice.clone()
+                    };
+                self.push(
+                    rule,
+                    &service.name,
+                    Some(service),
+                    None,
+                    advice,
+                    service_facts.pages.iter().cloned(),
+                    &service_facts.evidence,
+                );
+            }
+        }
+    }
+
+    fn hosts(&mut self, facts: &SiteFacts) {
+        for (host, host_facts) in facts.hosts.iter().filter(|(_, h)| h.service.is_none()) {
+            let pixel = !host_facts.pixel_pages.is_empty();
+            let rule = rule(if pixel {
+                rules::TRACKING_PIXEL
+            } else {
+                rules::UNKNOWN_THIRD_PARTY
+            });
+            let pages = if pixel {
+                &host_facts.pixel_pages
+            } else {
+                &host_facts.pages
+            };
+            self.push(
+                rule,
+                host,
+                None,
+                Some(host.clone()),
+                rule.advice(),
+                pages.iter().cloned(),
+                &host_facts.evidence,
+            );
+        }
+    }
+
+    fn forms(&mut self, facts: &SiteFacts) {
+        let catalogue = &self.lists.catalogue;
+        let mut by_receiver: BTreeMap<(Option<usize>, &str), Vec<&crate::audit::FormFact>> =
+            BTreeMap::new();
+        for form in &facts.forms_to_third_party {
+            let host = if form.service.is_some() {
+                ""
+            } else {
+                form.host.as_str()
+            };
+            by_receiver
+                .entry((form.service, host))
+                .or_default()
+                .push(form);
+        }
+        let rule = rule(rules::FORM_TO_THIRD_PARTY);
+        for ((service, host), forms) in by_receiver {
+            let service = service.map(|i| &catalogue.services[i]);
+            let subject = service.map_or(host, |s| s.name.as_str());
+            let evidence: Vec<Evidence> = forms
+                .iter()
+                .map(|f| Evidence {
+                    page: f.page.to_string(),
+                    kind: crate::observe::EvidenceKind::FormAction,
+                    url: Some(f.action.clone()),
+                    snippet: f.snippet.clone(),
+                    tracking_id: None,
+                    consent_gated: false,
+                })
+                .collect();
+            let host = service.is_none().then(|| host.to_owned());
+            self.push(
+                rule,
+                subject,
+                service,
+                host,
+                rule.advice(),
+                forms.iter().map(|f| f.page.clone()),
+                &evidence,
+            );
+        }
+    }
+
+    fn transport(&mut self, facts: &SiteFacts) {
+        if facts.insecure.is_empty() || facts.loopback {
+            return;
+        }
+        let rule = rule(rules::INSECURE_TRANSPORT);
+        let subject = match self.lang() {
+            Lang::En => "http instead of https",
+            Lang::Nl => "http in plaats van https",
+        };
+        let pages = facts
+            .insecure
+            .iter()
+            .map(|e| PageUrl::from(e.page.as_str()));
+        self.push(
+            rule,
+            subject,
+            None,
+            None,
+            rule.advice(),
+            pages,
+            &facts.insecure,
+        );
+    }
+
+    fn privacy_statement(&mut self, facts: &SiteFacts) {
+        if facts.scanned_pages() == 0 {
+            return;
+        }
+        let rule = rule(rules::MISSING_PRIVACY_STATEMENT);
+        let lang = self.lang();
+        if !facts.any_privacy_link {
+            let subject = match lang {
+                Lang::En => "not linked from any page",
+                Lang::Nl => "op geen enkele pagina gelinkt",
+            };
+            let pages = facts.pages.first().map(|p| PageUrl::from(p.url.as_str()));
+            self.push(rule, subject, None, None, rule.advice(), pages, &[]);
+        } else if !facts.forms_without_privacy_link.is_empty() {
+            let subject = match lang {
+                Lang::En => "form asks for personal data",
+                Lang::Nl => "formulier vraagt om persoonsgegevens",
+            };
+            let evidence: Vec<Evidence> = facts
+                .forms_without_privacy_link
+                .iter()
+                .map(|(page, snippet)| Evidence {
+                    page: page.to_string(),
+                    kind: crate::observe::EvidenceKind::FormAction,
+                    url: None,
+                    snippet: snippet.clone(),
+                    tracking_id: None,
+                    consent_gated: false,
+                })
+                .collect();
+            let pages = facts
+                .forms_without_privacy_link
+                .iter()
+                .map(|(p, _)| p.clone());
+            self.push(rule, subject, None, None, rule.advice(), pages, &evidence);
+        }
+    }
+}

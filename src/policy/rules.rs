@@ -1,0 +1,236 @@
+//! The rules: stable ids, default severities, and their texts in English and Dutch.
+
+use crate::lists::Text;
+use crate::report::model::Severity;
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: (&'static str, &'static str),
+    /// Why it matters: the sector advice and GDPR principle behind the rule.
+    pub rationale: (&'static str, &'static str),
+    /// Advice for findings that no catalogue service explains (unknown hosts, forms, http).
+    pub advice: (&'static str, &'static str),
+}
+
+impl Rule {
+    pub fn title(&self) -> Text {
+        text(self.title)
+    }
+    pub fn rationale(&self) -> Text {
+        text(self.rationale)
+    }
+    pub fn advice(&self) -> Text {
+        text(self.advice)
+    }
+}
+
+fn text((en, nl): (&str, &str)) -> Text {
+    Text {
+        en: en.to_owned(),
+        nl: nl.to_owned(),
+    }
+}
+
+pub const TRACKING_PIXEL: &str = "tracking-pixel";
+pub const NON_EEA_ANALYTICS: &str = "non-eea-analytics";
+pub const TAG_MANAGER: &str = "tag-manager";
+pub const SESSION_RECORDING: &str = "session-recording";
+pub const SOCIAL_EMBED: &str = "social-embed";
+pub const VIDEO_EMBED: &str = "video-embed";
+pub const NON_EEA_TRANSFER: &str = "non-eea-transfer";
+pub const FORM_TO_THIRD_PARTY: &str = "form-to-third-party";
+pub const INSECURE_TRANSPORT: &str = "insecure-transport";
+pub const MISSING_PRIVACY_STATEMENT: &str = "missing-privacy-statement";
+pub const UNKNOWN_THIRD_PARTY: &str = "unknown-third-party";
+pub const PRIVACY_FRIENDLY_ANALYTICS: &str = "privacy-friendly-analytics";
+
+pub static RULES: &[Rule] = &[
+    Rule {
+        id: TRACKING_PIXEL,
+        severity: Severity::High,
+        title: ("Tracking pixel", "Trackingpixel"),
+        rationale: (
+            "Tracking pixels and conversion tags send every visit to an advertising company, which links it to a profile for its own purposes. The sector advice for education is explicit: do not use tracking pixels, because of the further processing by big tech. Consent is no workable basis in the relation between a student and the institution.",
+            "Trackingpixels en conversietags sturen elk bezoek naar een advertentiebedrijf, dat het koppelt aan een profiel voor eigen doeleinden. Het advies voor het onderwijs is duidelijk: gebruik geen trackingpixels, vanwege de verdere verwerking door big tech. Toestemming is geen werkbare grondslag in de afhankelijkheidsrelatie tussen student en instelling.",
+        ),
+        advice: (
+            "Remove the pixel. Measure campaigns with privacy-friendly analytics (Matomo or Piwik PRO, self-hosted or hosted in the EU) and campaign parameters in links.",
+            "Verwijder de pixel. Meet campagnes met privacyvriendelijke statistieken (Matomo of Piwik PRO, zelf gehost of in de EU gehost) en campagneparameters in links.",
+        ),
+    },
+    Rule {
+        id: NON_EEA_ANALYTICS,
+        severity: Severity::High,
+        title: (
+            "Analytics by an organisation outside the EEA",
+            "Statistieken door een organisatie buiten de EER",
+        ),
+        rationale: (
+            "Every page view sends the visitor's IP address and device data to an organisation outside the EEA; an IP address is personal data. Sector guidance recommends Piwik/Matomo instead of Google Analytics, and a transfer outside the EEA needs a footing that holds.",
+            "Elke paginaweergave stuurt het IP-adres en apparaatgegevens van de bezoeker naar een organisatie buiten de EER; een IP-adres is een persoonsgegeven. De sectorhandreiking raadt Piwik/Matomo aan in plaats van Google Analytics, en doorgifte buiten de EER vraagt een grondslag die standhoudt.",
+        ),
+        advice: (
+            "Switch to Matomo or Piwik PRO, self-hosted or hosted in the EU, with IP anonymisation and without cookies where possible.",
+            "Stap over op Matomo of Piwik PRO, zelf gehost of in de EU gehost, met IP-anonimisering en waar mogelijk zonder cookies.",
+        ),
+    },
+    Rule {
+        id: TAG_MANAGER,
+        severity: Severity::High,
+        title: (
+            "Tag manager of an organisation outside the EEA",
+            "Tagmanager van een organisatie buiten de EER",
+        ),
+        rationale: (
+            "A tag manager loads further scripts at run time that the page itself does not show: whoever edits the container can add trackers without a change to the site. The institution cannot demonstrate what its site does (accountability).",
+            "Een tagmanager laadt tijdens het bezoek extra scripts die de pagina zelf niet toont: wie de container beheert, kan trackers toevoegen zonder dat de site verandert. De instelling kan dan niet aantonen wat haar site doet (verantwoordingsplicht).",
+        ),
+        advice: (
+            "Remove the tag manager and place the few scripts you need directly in the site, or use the tag manager of a self-hosted Matomo.",
+            "Verwijder de tagmanager en plaats de paar scripts die nodig zijn rechtstreeks in de site, of gebruik de tagmanager van een zelf gehoste Matomo.",
+        ),
+    },
+    Rule {
+        id: SESSION_RECORDING,
+        severity: Severity::High,
+        title: ("Session recording or heatmaps", "Sessie-opname of heatmaps"),
+        rationale: (
+            "Session recording captures mouse movements, clicks and what visitors type, and sends it to the vendor: far more than needed to run a school website (data minimisation).",
+            "Sessie-opname legt muisbewegingen, klikken en invoer van bezoekers vast en stuurt die naar de leverancier: veel meer dan nodig is voor een schoolwebsite (dataminimalisatie).",
+        ),
+        advice: (
+            "Remove session recording. If you need usability insight, run a short user test or use Matomo's heatmaps, self-hosted.",
+            "Verwijder de sessie-opname. Heb je inzicht in gebruiksgemak nodig, doe dan een korte gebruikerstest of gebruik de heatmaps van een zelf gehoste Matomo.",
+        ),
+    },
+    Rule {
+        id: SOCIAL_EMBED,
+        severity: Severity::Medium,
+        title: ("Embedded social media", "Ingesloten sociale media"),
+        rationale: (
+            "Embedded posts, feeds, like and share buttons and social SDKs let the platform follow every visitor of the page, whether or not they have an account. The Dutch DPA advises education institutions to be careful with social media: no agreements with the platforms exist about what happens to the data.",
+            "Ingesloten berichten, tijdlijnen, like- en deelknoppen en social-SDK's laten het platform elke bezoeker van de pagina volgen, ook zonder account. De Autoriteit Persoonsgegevens adviseert onderwijsinstellingen terughoudend te zijn met sociale media: er zijn geen afspraken met de platforms over wat er met de gegevens gebeurt.",
+        ),
+        advice: (
+            "Replace the embed by a plain link or a screenshot with a link, or load it only after a click (click-to-load).",
+            "Vervang de insluiting door een gewone link of een afbeelding met link, of laad hem pas na een klik (klik-om-te-laden).",
+        ),
+    },
+    Rule {
+        id: VIDEO_EMBED,
+        severity: Severity::Medium,
+        title: (
+            "Embedded video or audio from a platform outside the EEA",
+            "Ingesloten video of audio van een platform buiten de EER",
+        ),
+        rationale: (
+            "An embedded player contacts the platform as soon as the page loads and usually sets tracking cookies, before the visitor decides to watch.",
+            "Een ingesloten speler neemt contact op met het platform zodra de pagina laadt en zet meestal trackingcookies, nog voordat de bezoeker besluit te kijken.",
+        ),
+        advice: (
+            "Use a click-to-load placeholder with a local thumbnail, and the platform's privacy-enhanced mode (youtube-nocookie.com), or host the video yourself.",
+            "Gebruik een klik-om-te-laden-afbeelding met een lokaal opgeslagen voorbeeld en de privacyvriendelijke modus van het platform (youtube-nocookie.com), of host de video zelf.",
+        ),
+    },
+    Rule {
+        id: NON_EEA_TRANSFER,
+        severity: Severity::Medium,
+        title: (
+            "Transfer of visitor data outside the EEA",
+            "Doorgifte van bezoekersgegevens buiten de EER",
+        ),
+        rationale: (
+            "The browser sends the visitor's IP address to an organisation outside the EEA whose country has no adequacy decision of its own. A US organisation certified under the EU–US Data Privacy Framework has a footing only while it is certified and the decision stands; the institution still needs a processing agreement and must be able to demonstrate the footing.",
+            "De browser stuurt het IP-adres van de bezoeker naar een organisatie buiten de EER in een land zonder eigen adequaatheidsbesluit. Een Amerikaanse organisatie die onder het EU-VS Data Privacy Framework is gecertificeerd, heeft alleen een grondslag zolang de certificering en het besluit standhouden; de instelling heeft nog steeds een verwerkersovereenkomst nodig en moet de grondslag kunnen aantonen.",
+        ),
+        advice: (
+            "Self-host the resource (fonts, libraries, images) or choose a provider in the EEA; where that is impossible, record the footing and the processing agreement.",
+            "Host het bestand zelf (lettertypen, bibliotheken, afbeeldingen) of kies een aanbieder in de EER; kan dat niet, leg dan de grondslag en de verwerkersovereenkomst vast.",
+        ),
+    },
+    Rule {
+        id: FORM_TO_THIRD_PARTY,
+        severity: Severity::Medium,
+        title: (
+            "Form sends personal data to another organisation",
+            "Formulier stuurt persoonsgegevens naar een andere organisatie",
+        ),
+        rationale: (
+            "What a visitor types in this form goes straight to another organisation. That organisation processes personal data for the institution and needs a processing agreement; the visitor must be told in the privacy statement.",
+            "Wat een bezoeker in dit formulier invult, gaat rechtstreeks naar een andere organisatie. Die verwerkt persoonsgegevens voor de instelling en heeft een verwerkersovereenkomst nodig; de bezoeker moet dit in de privacyverklaring kunnen lezen.",
+        ),
+        advice: (
+            "Handle the form on the institution's own site, or use a form or newsletter service in the EEA with a processing agreement.",
+            "Verwerk het formulier op de eigen site, of gebruik een formulier- of nieuwsbriefdienst in de EER met een verwerkersovereenkomst.",
+        ),
+    },
+    Rule {
+        id: INSECURE_TRANSPORT,
+        severity: Severity::Medium,
+        title: ("Unencrypted connection", "Onversleutelde verbinding"),
+        rationale: (
+            "Pages, forms or resources over plain http can be read and changed on the way (integrity and confidentiality).",
+            "Pagina's, formulieren of bestanden over gewoon http kunnen onderweg worden meegelezen en veranderd (integriteit en vertrouwelijkheid).",
+        ),
+        advice: (
+            "Serve every page and resource over https, redirect http to https and post forms to https addresses only.",
+            "Bied alle pagina's en bestanden aan via https, stuur http door naar https en laat formulieren alleen naar https-adressen versturen.",
+        ),
+    },
+    Rule {
+        id: MISSING_PRIVACY_STATEMENT,
+        severity: Severity::Medium,
+        title: (
+            "No link to the privacy statement",
+            "Geen link naar de privacyverklaring",
+        ),
+        rationale: (
+            "Transparency: visitors must be able to read what happens with their data, and wherever they hand over personal data (a contact or newsletter form) the privacy statement should be one click away.",
+            "Transparantie: bezoekers moeten kunnen lezen wat er met hun gegevens gebeurt, en overal waar zij persoonsgegevens afgeven (een contact- of nieuwsbriefformulier) hoort de privacyverklaring één klik verder te staan.",
+        ),
+        advice: (
+            "Link the privacy statement from the footer of every page and next to every form that asks for personal data.",
+            "Link de privacyverklaring in de footer van elke pagina en naast elk formulier dat om persoonsgegevens vraagt.",
+        ),
+    },
+    Rule {
+        id: UNKNOWN_THIRD_PARTY,
+        severity: Severity::Low,
+        title: (
+            "Third party not in any list",
+            "Derde partij die in geen enkele lijst staat",
+        ),
+        rationale: (
+            "Every request to another organisation hands it the visitor's IP address. This host is in no tracker list, so the data protection officer has to assess who runs it and on what footing.",
+            "Elk verzoek aan een andere organisatie geeft haar het IP-adres van de bezoeker. Deze host staat in geen enkele trackerlijst; de FG moet beoordelen wie erachter zit en op welke grondslag.",
+        ),
+        advice: (
+            "Find out who runs this host and why the site uses it; self-host the resource or record the processing agreement.",
+            "Zoek uit wie deze host beheert en waarom de site hem gebruikt; host het bestand zelf of leg de verwerkersovereenkomst vast.",
+        ),
+    },
+    Rule {
+        id: PRIVACY_FRIENDLY_ANALYTICS,
+        severity: Severity::Info,
+        title: (
+            "Privacy-friendly analytics",
+            "Privacyvriendelijke statistieken",
+        ),
+        rationale: (
+            "This is the choice the sector advice recommends: analytics that the institution controls, without transfers to big tech.",
+            "Dit is de keuze die de sectorhandreiking aanraadt: statistieken die de instelling zelf in de hand heeft, zonder doorgifte aan big tech.",
+        ),
+        advice: (
+            "Keep it; anonymise IP addresses and mention it in the privacy statement.",
+            "Zo houden; anonimiseer IP-adressen en vermeld het in de privacyverklaring.",
+        ),
+    },
+];
+
+pub fn rule(id: &str) -> &'static Rule {
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("rule {id:?} is defined in RULES"))
+}

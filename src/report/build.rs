@@ -1,0 +1,98 @@
+//! From a site's facts and findings to the report model.
+
+use crate::audit::SiteFacts;
+use crate::lists::Lists;
+use crate::report::model::{Finding, ServiceReport, Severity, Site, Summary, ThirdParty, Verdict};
+
+pub fn build_site(
+    target: String,
+    start_url: String,
+    facts: SiteFacts,
+    findings: Vec<Finding>,
+    lists: &Lists,
+    fail_on: Option<Severity>,
+) -> Site {
+    let catalogue = &lists.catalogue;
+    let mut services: Vec<ServiceReport> = facts
+        .services
+        .iter()
+        .map(|(&idx, f)| {
+            let s = &catalogue.services[idx];
+            ServiceReport {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                organization: s.organization.clone(),
+                country: catalogue.country_of(s).to_owned(),
+                category: s.category.clone(),
+                transfer: catalogue.transfer(s),
+                hosts: f.hosts.iter().cloned().collect(),
+                tracking_ids: f.tracking_ids.iter().cloned().collect(),
+                pages: f.pages.iter().map(|p| p.to_string()).collect(),
+                evidence: f.evidence.clone(),
+                more_evidence: f.more_evidence,
+            }
+        })
+        .collect();
+    services.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.id.cmp(&b.id)));
+    let third_parties: Vec<ThirdParty> = facts
+        .hosts
+        .iter()
+        .map(|(host, h)| ThirdParty {
+            host: host.clone(),
+            domain: h.domain.clone(),
+            service: h.service.map(|i| catalogue.services[i].id.clone()),
+            pages: h.pages.len(),
+        })
+        .collect();
+    let summary = summarize(&facts, &findings, third_parties.len(), fail_on);
+    Site {
+        target,
+        start_url,
+        pages: facts.pages,
+        services,
+        third_parties,
+        findings,
+        resolved: Vec::new(),
+        summary,
+    }
+}
+
+pub fn summarize(
+    facts: &SiteFacts,
+    findings: &[Finding],
+    third_parties: usize,
+    fail_on: Option<Severity>,
+) -> Summary {
+    let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+    let verdict = verdict(facts.scanned_pages(), findings, fail_on);
+    Summary {
+        pages: facts.pages.len(),
+        errors: facts.pages.iter().filter(|p| p.error.is_some()).count(),
+        high: count(Severity::High),
+        medium: count(Severity::Medium),
+        low: count(Severity::Low),
+        info: count(Severity::Info),
+        third_parties,
+        verdict,
+    }
+}
+
+pub fn verdict(scanned_pages: usize, findings: &[Finding], fail_on: Option<Severity>) -> Verdict {
+    if scanned_pages == 0 {
+        Verdict::Error
+    } else if fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t)) {
+        Verdict::Fail
+    } else if findings.iter().any(|f| f.severity > Severity::Info) {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,127 @@
+//! Labels of the human-readable reports, in English and Dutch.
+
+use crate::Lang;
+use crate::lists::Transfer;
+use crate::report::model::{Severity, Verdict};
+
+/// A fixed label of the report.
+#[derive(Debug, Clone, Copy)]
+pub enum Label {
+    Site,
+    Verdict,
+    PagesScanned,
+    Errors,
+    ThirdParties,
+    Findings,
+    NoFindings,
+    Pages,
+    Page,
+    Host,
+    Organisation,
+    Country,
+    Service,
+    Transfer,
+    TrackingIds,
+    Evidence,
+    Advice,
+    PageErrors,
+    Unknown,
+    Interrupted,
+    ConsentGated,
+    More,
+}
+
+pub fn label(lang: Lang, label: Label) -> &'static str {
+    use Label::*;
+    match (lang, label) {
+        (Lang::En, Site) => "Site",
+        (Lang::Nl, Site) => "Site",
+        (Lang::En, Verdict) => "Verdict",
+        (Lang::Nl, Verdict) => "Oordeel",
+        (Lang::En, PagesScanned) => "pages scanned",
+        (Lang::Nl, PagesScanned) => "pagina's gescand",
+        (Lang::En, Errors) => "errors",
+        (Lang::Nl, Errors) => "fouten",
+        (Lang::En, ThirdParties) => "third parties",
+        (Lang::Nl, ThirdParties) => "derde partijen",
+        (Lang::En, Findings) => "Findings",
+        (Lang::Nl, Findings) => "Bevindingen",
+        (Lang::En, NoFindings) => "No findings.",
+        (Lang::Nl, NoFindings) => "Geen bevindingen.",
+        (Lang::En, Pages) => "pages",
+        (Lang::Nl, Pages) => "pagina's",
+        (Lang::En, Page) => "page",
+        (Lang::Nl, Page) => "pagina",
+        (Lang::En, Host) => "host",
+        (Lang::Nl, Host) => "host",
+        (Lang::En, Organisation) => "organisation",
+        (Lang::Nl, Organisation) => "organisatie",
+        (Lang::En, Country) => "country",
+        (Lang::Nl, Country) => "land",
+        (Lang::En, Service) => "service",
+        (Lang::Nl, Service) => "dienst",
+        (Lang::En, Transfer) => "transfer",
+        (Lang::Nl, Transfer) => "doorgifte",
+        (Lang::En, TrackingIds) => "tracking ids",
+        (Lang::Nl, TrackingIds) => "tracking-id's",
+        (Lang::En, Evidence) => "evidence",
+        (Lang::Nl, Evidence) => "bewijs",
+        (Lang::En, Advice) => "advice",
+        (Lang::Nl, Advice) => "advies",
+        (Lang::En, PageErrors) => "Pages with errors",
+        (Lang::Nl, PageErrors) => "Pagina's met fouten",
+        (Lang::En, Unknown) => "unknown",
+        (Lang::Nl, Unknown) => "onbekend",
+        (Lang::En, Interrupted) => {
+            "The scan was interrupted: this report covers the pages scanned until then."
+        }
+        (Lang::Nl, Interrupted) => {
+            "De scan is onderbroken: dit rapport beschrijft de pagina's die tot dan zijn gescand."
+        }
+        (Lang::En, ConsentGated) => "held back by the consent banner",
+        (Lang::Nl, ConsentGated) => "tegengehouden door de cookiebanner",
+        (Lang::En, More) => "more",
+        (Lang::Nl, More) => "meer",
+    }
+}
+
+pub fn severity(lang: Lang, severity: Severity) -> &'static str {
+    match (lang, severity) {
+        (Lang::En, Severity::High) => "HIGH",
+        (Lang::En, Severity::Medium) => "MEDIUM",
+        (Lang::En, Severity::Low) => "LOW",
+        (Lang::En, Severity::Info) => "INFO",
+        (Lang::Nl, Severity::High) => "HOOG",
+        (Lang::Nl, Severity::Medium) => "MIDDEN",
+        (Lang::Nl, Severity::Low) => "LAAG",
+        (Lang::Nl, Severity::Info) => "INFO",
+    }
+}
+
+pub fn verdict(lang: Lang, verdict: Verdict) -> &'static str {
+    match (lang, verdict) {
+        (Lang::En, Verdict::Pass) => "PASS — no findings that need action",
+        (Lang::En, Verdict::Warn) => "WARN — findings below the failure threshold",
+        (Lang::En, Verdict::Fail) => "FAIL — findings at or above the failure threshold",
+        (Lang::En, Verdict::Error) => "ERROR — no page could be scanned",
+        (Lang::Nl, Verdict::Pass) => "GOED — geen bevindingen die actie vragen",
+        (Lang::Nl, Verdict::Warn) => "LET OP — bevindingen onder de foutdrempel",
+        (Lang::Nl, Verdict::Fail) => "AFGEKEURD — bevindingen op of boven de foutdrempel",
+        (Lang::Nl, Verdict::Error) => "FOUT — geen enkele pagina kon worden gescand",
+    }
+}
+
+pub fn transfer(lang: Lang, transfer: Transfer) -> &'static str {
+    match (lang, transfer) {
+        (Lang::En, Transfer::Eea) => "within the EEA",
+        (Lang::En, Transfer::Adequacy) => "adequacy decision",
+        (Lang::En, Transfer::AdequacyDpf) => "EU–US Data Privacy Framework",
+        (Lang::En, Transfer::NoAdequacy) => "no adequacy decision",
+        (Lang::En, Transfer::Unknown) => "unknown",
+        (Lang::Nl, Transfer::Eea) => "binnen de EER",
+        (Lang::Nl, Transfer::Adequacy) => "adequaatheidsbesluit",
+        (Lang::Nl, Transfer::AdequacyDpf) => "EU-VS Data Privacy Framework",
+        (Lang::Nl, Transfer::NoAdequacy) => "geen adequaatheidsbesluit",
+        (Lang::Nl, Transfer::Unknown) => "onbekend",
+    }
+}

@@ -1,0 +1,189 @@
+//! The canonical report (JSON, schema_version 1). Every output format renders from these types;
+//! field names are a contract (see the README's JSON section).
+
+use serde::{Deserialize, Serialize};
+
+use crate::lists::Transfer;
+use crate::observe::EvidenceKind;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub engine: String,
+    /// Language of the human-readable texts (titles, advice).
+    #[serde(default)]
+    pub lang: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The scan was stopped (Ctrl-C) before it finished: the report covers what was scanned.
+    #[serde(default)]
+    pub interrupted: bool,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Site {
+    pub target: String,
+    /// The URL the crawl started from (for a folder: the loopback address it was served on).
+    #[serde(default)]
+    pub start_url: String,
+    pub pages: Vec<Page>,
+    pub services: Vec<ServiceReport>,
+    pub third_parties: Vec<ThirdParty>,
+    pub findings: Vec<Finding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Page {
+    pub url: String,
+    /// HTTP status of the final response; `null` when no response came.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Redirects followed to reach this page, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
+    /// The body was larger than the limit and only its start was scanned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
+    pub status: u16,
+    /// The redirect leads away from the institution's site.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leaves_site: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceReport {
+    pub id: String,
+    pub name: String,
+    pub organization: String,
+    pub country: String,
+    pub category: String,
+    pub transfer: Transfer,
+    pub hosts: Vec<String>,
+    pub tracking_ids: Vec<String>,
+    pub pages: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    /// Evidence items beyond the ones listed (the list is capped per service).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more_evidence: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Evidence {
+    pub page: String,
+    pub kind: EvidenceKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub snippet: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub consent_gated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ThirdParty {
+    pub host: String,
+    pub domain: String,
+    pub service: Option<String>,
+    pub pages: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingStatus {
+    New,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub service: Option<String>,
+    /// The host concerned, for findings about a host no service claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    pub title: String,
+    /// Why it matters: the advice and GDPR principle the rule rests on.
+    #[serde(default)]
+    pub rationale: String,
+    pub advice: String,
+    pub pages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<FindingStatus>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No finding at or above the fail threshold, none below it but info.
+    Pass,
+    /// Findings below the fail threshold (other than info).
+    Warn,
+    /// Findings at or above the fail threshold.
+    Fail,
+    /// No page could be scanned.
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub pages: usize,
+    pub errors: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+    pub third_parties: usize,
+    pub verdict: Verdict,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}

@@ -1,0 +1,279 @@
+//! The terminal report, read top-down: verdict, findings by severity with who receives the data
+//! and what to do, the third parties, then the pages that failed.
+
+use std::fmt::Write;
+
+use crate::Lang;
+use crate::report::i18n::{self, Label, label};
+use crate::report::model::{Finding, Report, ServiceReport, Severity, Site, Verdict};
+
+/// ANSI styling, off when `color` is false (NO_COLOR, not a terminal, a file).
+#[derive(Debug, Clone, Copy)]
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        let code = match severity {
+            Severity::High => "1;31",
+            Severity::Medium => "1;33",
+            Severity::Low => "1;36",
+            Severity::Info => "1;32",
+        };
+        self.wrap(code, text)
+    }
+    fn verdict(&self, verdict: Verdict, text: &str) -> String {
+        let code = match verdict {
+            Verdict::Pass => "1;32",
+            Verdict::Warn => "1;33",
+            Verdict::Fail | Verdict::Error => "1;31",
+        };
+        self.wrap(code, text)
+    }
+}
+
+pub fn render(report: &Report, lang: Lang, color: bool) -> String {
+    let paint = Paint { color };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.dim(&format!(
+            "trackaudit {} · {} · {}",
+            report.tool.version, report.engine, report.started_at
+        ))
+    );
+    if report.interrupted {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.verdict(Verdict::Warn, label(lang, Label::Interrupted))
+        );
+    }
+    for site in &report.sites {
+        out.push('\n');
+        site_section(&mut out, site, lang, paint);
+    }
+    out
+}
+
+fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
+    let s = &site.summary;
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.bold(&format!("{}:", label(lang, Label::Site))),
+        site.target
+    );
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.bold(&format!("{}:", label(lang, Label::Verdict))),
+        paint.verdict(s.verdict, i18n::verdict(lang, s.verdict))
+    );
+    let _ = writeln!(
+        out,
+        "  {} {} · {} {} · {} {} · {} {} · {} {} · {} {}, {} {}",
+        s.high,
+        i18n::severity(lang, Severity::High).to_lowercase(),
+        s.medium,
+        i18n::severity(lang, Severity::Medium).to_lowercase(),
+        s.low,
+        i18n::severity(lang, Severity::Low).to_lowercase(),
+        s.info,
+        i18n::severity(lang, Severity::Info).to_lowercase(),
+        s.third_parties,
+        label(lang, Label::ThirdParties),
+        s.pages,
+        label(lang, Label::PagesScanned),
+        s.errors,
+        label(lang, Label::Errors),
+    );
+    out.push('\n');
+    if site.findings.is_empty() {
+        let _ = writeln!(out, "{}", label(lang, Label::NoFindings));
+    } else {
+        let _ = writeln!(out, "{}", paint.bold(label(lang, Label::Findings)));
+    }
+    for finding in &site.findings {
+        let service = finding
+            .service
+            .as_ref()
+            .and_then(|id| site.services.iter().find(|s| &s.id == id));
+        finding_block(out, finding, service, lang, paint);
+    }
+    third_parties(out, site, lang, paint);
+    page_errors(out, site, lang, paint);
+}
+
+fn finding_block(
+    out: &mut String,
+    finding: &Finding,
+    service: Option<&ServiceReport>,
+    lang: Lang,
+    paint: Paint,
+) {
+    let tag = format!("{:<7}", i18n::severity(lang, finding.severity));
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        paint.severity(finding.severity, &tag),
+        paint.bold(&finding.title)
+    );
+    let indent = "        ";
+    let pages = finding.pages.len();
+    let pages_label = label(
+        lang,
+        if pages == 1 {
+            Label::Page
+        } else {
+            Label::Pages
+        },
+    );
+    if let Some(service) = service {
+        let country = if service.country.is_empty() {
+            label(lang, Label::Unknown)
+        } else {
+            &service.country
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{} · {country} · {}: {} · {pages} {pages_label}",
+            service.organization,
+            label(lang, Label::Transfer),
+            i18n::transfer(lang, service.transfer),
+        );
+        if !service.tracking_ids.is_empty() {
+            let _ = writeln!(
+                out,
+                "{indent}{}: {}",
+                label(lang, Label::TrackingIds),
+                service.tracking_ids.join(", ")
+            );
+        }
+    } else {
+        let _ = writeln!(out, "{indent}{pages} {pages_label}");
+    }
+    if let Some(evidence) = finding.evidence.first() {
+        let what = evidence.url.as_deref().unwrap_or(&evidence.snippet);
+        let gated = if evidence.consent_gated {
+            format!(" ({})", label(lang, Label::ConsentGated))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{}: {} {} {}{gated}",
+            label(lang, Label::Evidence),
+            evidence.page,
+            paint.dim(&format!("[{}]", kind_name(evidence))),
+            shorten(what, 110),
+        );
+    }
+    let _ = writeln!(out, "{indent}→ {}", finding.advice);
+}
+
+fn kind_name(evidence: &crate::report::model::Evidence) -> String {
+    serde_json::to_value(evidence.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn third_parties(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
+    if site.third_parties.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} ({})",
+        paint.bold(&capitalize(label(lang, Label::ThirdParties))),
+        site.third_parties.len()
+    );
+    let width = site
+        .third_parties
+        .iter()
+        .map(|t| t.host.len())
+        .max()
+        .unwrap_or(4)
+        .min(44);
+    for tp in &site.third_parties {
+        let service = tp
+            .service
+            .as_ref()
+            .and_then(|id| site.services.iter().find(|s| &s.id == id));
+        let who = match service {
+            Some(s) => format!("{} ({}, {})", s.name, s.organization, s.country),
+            None => format!("— {}", label(lang, Label::Unknown)),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>4} {}  {who}",
+            tp.host,
+            tp.pages,
+            label(
+                lang,
+                if tp.pages == 1 {
+                    Label::Page
+                } else {
+                    Label::Pages
+                }
+            ),
+        );
+    }
+}
+
+fn page_errors(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
+    let errors: Vec<_> = site.pages.iter().filter(|p| p.error.is_some()).collect();
+    if errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} ({})",
+        paint.bold(label(lang, Label::PageErrors)),
+        errors.len()
+    );
+    for page in errors.iter().take(50) {
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            page.url,
+            page.error.as_deref().unwrap_or_default()
+        );
+    }
+    if errors.len() > 50 {
+        let _ = writeln!(
+            out,
+            "  … {} {}",
+            errors.len() - 50,
+            label(lang, Label::More)
+        );
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    crate::observe::shorten(text, max)
+}

@@ -1,0 +1,189 @@
+//! One scan: for every target, crawl → observe → classify → gather → assess → report.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::audit::SiteAudit;
+use crate::classify::{Classified, classify_page};
+use crate::crawl::folder::FolderServer;
+use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
+use crate::error::Error;
+use crate::lists::Lists;
+use crate::observe::{PageObservations, observe_html};
+use crate::policy::{Policy, assess};
+use crate::report::build::{build_site, now_rfc3339};
+use crate::report::model::{Page, Report, SCHEMA_VERSION, Severity, Site, Tool};
+use crate::scope::SiteScope;
+
+/// What to scan: a site on the web or a folder of a built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Url(Url),
+    Folder(PathBuf),
+}
+
+impl Target {
+    /// An existing folder is a built site; anything else must be an http(s) URL (a bare
+    /// hostname such as `www.school.nl` gets `https://`).
+    pub fn parse(text: &str) -> Result<Target, Error> {
+        let path = PathBuf::from(text);
+        if path.is_dir() {
+            return Ok(Target::Folder(path));
+        }
+        let with_scheme = if text.contains("://") {
+            text.to_owned()
+        } else if text.contains('.') && !text.contains(std::path::MAIN_SEPARATOR) && !path.exists()
+        {
+            format!("https://{text}")
+        } else {
+            return Err(Error::Target {
+                target: text.into(),
+                message: "neither an existing folder nor a URL".into(),
+            });
+        };
+        let url = Url::parse(&with_scheme).map_err(|e| Error::Target {
+            target: text.into(),
+            message: e.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(Error::Target {
+                target: text.into(),
+                message: "only http and https URLs can be scanned".into(),
+            });
+        }
+        Ok(Target::Url(url))
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Target::Url(url) => url.to_string(),
+            Target::Folder(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// Everything a scan needs besides its targets.
+pub struct ScanSettings {
+    pub crawl: CrawlConfig,
+    pub policy: Policy,
+    /// Findings at or above this severity fail the scan; `None` never fails.
+    pub fail_on: Option<Severity>,
+}
+
+/// What the analyser keeps of a page.
+type PagePayload = (PageObservations, Vec<Classified>);
+
+/// Scan every target in turn; a target that cannot be reached still gets a site entry with the
+/// error, and Ctrl-C (the `cancel` token) ends the scan with what was scanned so far.
+pub async fn scan(
+    targets: &[Target],
+    settings: &ScanSettings,
+    lists: Arc<Lists>,
+    cancel: CancellationToken,
+    progress: Option<Arc<dyn Progress>>,
+) -> Result<Report, Error> {
+    let started_at = now_rfc3339();
+    let mut sites = Vec::new();
+    let mut interrupted = false;
+    for target in targets {
+        if cancel.is_cancelled() {
+            interrupted = true;
+            break;
+        }
+        let (site, stopped) =
+            scan_target(target, settings, &lists, &cancel, progress.clone()).await?;
+        interrupted |= stopped;
+        sites.push(site);
+    }
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "trackaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        engine: "static".into(),
+        lang: settings.policy.lang.code().into(),
+        started_at,
+        finished_at: now_rfc3339(),
+        interrupted,
+        sites,
+    })
+}
+
+async fn scan_target(
+    target: &Target,
+    settings: &ScanSettings,
+    lists: &Arc<Lists>,
+    cancel: &CancellationToken,
+    progress: Option<Arc<dyn Progress>>,
+) -> Result<(Site, bool), Error> {
+    // The server lives until the crawl of its folder is done.
+    let (start, _server) = match target {
+        Target::Url(url) => (url.clone(), None),
+        Target::Folder(path) => {
+            let server = FolderServer::start(path).await?;
+            (server.url.clone(), Some(server))
+        }
+    };
+    let scope = SiteScope::for_url(&start);
+    let origin_to_strip = matches!(target, Target::Folder(_))
+        .then(|| start.as_str().trim_end_matches('/').to_owned());
+    let mut audit = SiteAudit::new(lists, scope.clone(), origin_to_strip);
+
+    let analyzer: Analyzer<PagePayload> = {
+        let lists = Arc::clone(lists);
+        let scope = scope.clone();
+        Arc::new(move |url: &Url, html: &str| {
+            let mut observed = observe_html(html, url, &lists.matcher);
+            let links = std::mem::take(&mut observed.links);
+            let observations = std::mem::take(&mut observed.observations);
+            let classified = classify_page(observations, &scope, &lists);
+            Analysis {
+                links,
+                payload: (observed, classified),
+            }
+        })
+    };
+    let crawler = Crawler::new(settings.crawl.clone(), scope)?;
+    let stats = crawler
+        .run(
+            start.clone(),
+            analyzer,
+            cancel.clone(),
+            progress,
+            |crawled| {
+                let page = Page {
+                    url: String::new(),
+                    status: crawled.status,
+                    error: crawled.error,
+                    title: None,
+                    content_type: crawled.content_type,
+                    redirects: crawled.redirects,
+                    truncated: crawled.truncated,
+                    depth: crawled.depth,
+                };
+                audit.add_page(&crawled.url, page, crawled.analysis);
+            },
+        )
+        .await;
+    tracing::info!(
+        "{}: {} pages fetched, {} skipped by robots.txt",
+        target.label(),
+        stats.fetched,
+        stats.skipped_by_robots
+    );
+    let facts = audit.finish();
+    let findings = assess(&facts, lists, &settings.policy);
+    let site = build_site(
+        target.label(),
+        start.to_string(),
+        facts,
+        findings,
+        lists,
+        settings.fail_on,
+    );
+    Ok((site, stats.interrupted))
+}
