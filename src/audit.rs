@@ -122,6 +122,13 @@ impl<'l> SiteAudit<'l> {
         observed: Option<(PageObservations, Vec<Classified>)>,
     ) {
         page.url = self.display(page_url);
+        for redirect in &mut page.redirects {
+            for end in [&mut redirect.from, &mut redirect.to] {
+                if let Ok(url) = Url::parse(end) {
+                    *end = self.display(&url);
+                }
+            }
+        }
         let shown: PageUrl = Arc::from(page.url.as_str());
         if page_url.scheme() == "http" && !self.facts.loopback && page.status.is_some() {
             self.facts.insecure.push(Evidence {
@@ -241,7 +248,9 @@ impl<'l> SiteAudit<'l> {
                 snippet: form.snippet.clone(),
             });
         }
-        if form.action.scheme() == "http" && !self.facts.loopback {
+        // Posting over http to another machine is readable on the way, wherever the page is.
+        let action_is_remote = !SiteScope::for_url(&form.action).is_loopback();
+        if form.action.scheme() == "http" && action_is_remote {
             self.facts.insecure.push(Evidence {
                 page: page.to_string(),
                 kind: EvidenceKind::FormAction,

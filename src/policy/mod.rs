@@ -215,7 +215,7 @@ impl Findings<'_> {
     }
 
     fn transport(&mut self, facts: &SiteFacts) {
-        if facts.insecure.is_empty() || facts.loopback {
+        if facts.insecure.is_empty() {
             return;
         }
         let rule = rule(rules::INSECURE_TRANSPORT);

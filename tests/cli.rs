@@ -1,0 +1,229 @@
+//! The command line: exit codes, outputs, errors a user can act on.
+
+mod support;
+
+use predicates::prelude::*;
+use support::{fixture, trackaudit};
+
+#[test]
+fn help_explains_the_tool_and_the_exit_codes() {
+    trackaudit()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"))
+        .stdout(predicate::str::contains("scan"));
+    trackaudit()
+        .args(["scan", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--fail-on"))
+        .stdout(predicate::str::contains("--max-pages"));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    trackaudit().args(["scan", "--no-such-flag", "x"]).assert().code(2);
+    trackaudit()
+        .args(["scan", "ftp://example.org/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only http and https"));
+    trackaudit()
+        .args(["scan", "./does/not/exist"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither an existing folder nor a URL"));
+    trackaudit()
+        .args(["scan", "https://example.org/", "--exclude", "("])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--exclude"));
+    trackaudit()
+        .args(["scan", "https://example.org/", "--max-pages", "0"])
+        .assert()
+        .code(2);
+    trackaudit()
+        .args(["scan", "https://example.org/", "--format", "json", "--format", "terminal"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--output"));
+}
+
+#[test]
+fn an_unreachable_site_exits_3_and_still_writes_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scan.json");
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    trackaudit()
+        .args(["scan", "http://127.0.0.1:9/", "--format", "json", "--timeout", "2", "-q"])
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .code(3);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let site = &report["sites"][0];
+    assert_eq!(site["summary"]["verdict"], "error");
+    assert!(
+        site["pages"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("connection failed")
+    );
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let demo = fixture("demo-school");
+    trackaudit().arg("scan").arg(&demo).args(["--fail-on", "never", "-q"]).assert().code(0);
+    let clean = fixture("clean-school");
+    trackaudit().arg("scan").arg(&clean).args(["--fail-on", "low", "-q"]).assert().code(0);
+}
+
+#[test]
+fn terminal_report_reads_top_down_in_english_and_dutch() {
+    let demo = fixture("demo-school");
+    let en = trackaudit().arg("scan").arg(&demo).args(["--lang", "en"]).output().unwrap();
+    let en = String::from_utf8(en.stdout).unwrap();
+    assert!(en.contains("Verdict: FAIL"), "{en}");
+    assert!(en.contains("HIGH"));
+    assert!(en.contains("Meta Pixel"));
+    assert!(en.contains("Matomo"), "advice names the alternative");
+    assert!(!en.contains('\x1b'), "NO_COLOR: no escape codes");
+    let verdict_at = en.find("Verdict").unwrap();
+    let high_at = en.find("HIGH").unwrap();
+    let medium_at = en.find("MEDIUM").unwrap();
+    assert!(verdict_at < high_at && high_at < medium_at, "verdict, then high, then medium");
+
+    let nl = trackaudit().arg("scan").arg(&demo).args(["--lang", "nl"]).output().unwrap();
+    let nl = String::from_utf8(nl.stdout).unwrap();
+    assert!(nl.contains("Oordeel: AFGEKEURD"), "{nl}");
+    assert!(nl.contains("HOOG"));
+    assert!(nl.contains("Trackingpixel"));
+
+    let from_env = trackaudit().env("LANG", "nl_NL.UTF-8").arg("scan").arg(&demo).output().unwrap();
+    assert!(String::from_utf8(from_env.stdout).unwrap().contains("Oordeel"));
+}
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let clean = fixture("clean-school");
+    let out = trackaudit()
+        .env_remove("NO_COLOR")
+        .arg("scan")
+        .arg(&clean)
+        .args(["--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains('\x1b'));
+}
+
+#[test]
+fn several_formats_go_to_a_folder_and_the_report_renders_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .args(["--format", "terminal", "--format", "json", "-q"])
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Verdict"));
+    let json_path = out.join("report.json");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["tool"]["name"], "trackaudit");
+    assert_eq!(report["engine"], "static");
+
+    trackaudit()
+        .arg("report")
+        .arg(&json_path)
+        .args(["--lang", "nl"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Oordeel: AFGEKEURD"));
+    let again = trackaudit()
+        .arg("report")
+        .arg(&json_path)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again, report, "JSON survives a round trip unchanged");
+}
+
+#[test]
+fn a_corrupt_saved_report_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    trackaudit()
+        .arg("report")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.json"));
+}
+
+#[test]
+fn targets_file_scans_several_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("targets.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# the board's schools\n{}\n\n{}  # primary\n",
+            fixture("clean-school").display(),
+            fixture("edge-cases").display()
+        ),
+    )
+    .unwrap();
+    let (_, report) = support::scan_json(&["--targets", list.to_str().unwrap()]);
+    assert_eq!(report["sites"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn lists_check_search_and_json() {
+    trackaudit()
+        .args(["lists", "--check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("catalogue OK"));
+    trackaudit()
+        .args(["lists", "--search", "hotjar"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("hotjar"));
+    let out = trackaudit().args(["lists", "--json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let services = json["services"].as_array().unwrap();
+    assert!(services.iter().any(|s| s["id"] == "google-analytics" && s["hosts"].is_array()));
+}
+
+#[test]
+fn lists_check_rejects_a_broken_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[[service]]\nid = \"Bad Id\"\nname = \"x\"\norganization = \"Nobody\"\ncategory = \"nonsense\"\n",
+    )
+    .unwrap();
+    trackaudit()
+        .args(["lists", "--check", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown category"))
+        .stderr(predicate::str::contains("not in organizations.toml"));
+    std::fs::write(dir.path().join("bad.toml"), "[[service]\nid = ").unwrap();
+    trackaudit()
+        .args(["lists", "--check", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"));
+}

@@ -1,0 +1,98 @@
+//! The crawler against a server that misbehaves on purpose.
+
+mod support;
+
+use support::{misbehaving, page, scan_json, service};
+
+fn tracking_ids(site: &serde_json::Value) -> Vec<String> {
+    service(site, "google-analytics")
+        .map(|s| support::strings(&s["evidence"], "tracking_id"))
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_misbehaving_site_is_scanned_and_every_problem_is_recorded() {
+    let server = misbehaving::start();
+    let (code, report) = scan_json(&[&server.url("/"), "--timeout", "2"]);
+    assert_eq!(code, 1, "Google Analytics is a high finding");
+    let site = &report["sites"][0];
+    let url = |p: &str| server.url(p);
+    let ids = tracking_ids(site);
+
+    // Slow pages time out, retried and then recorded.
+    let slow = page(site, &url("/slow")).expect("slow page in report");
+    assert!(slow["error"].as_str().unwrap().contains("timed out"), "{slow}");
+    // 500 is retried, then recorded; a 503 once is retried and succeeds.
+    let error500 = page(site, &url("/error500")).unwrap();
+    assert_eq!(error500["status"], 500);
+    assert!(server.hits.get("/error500") >= 2, "5xx is retried");
+    assert!(ids.contains(&"G-FLAKY00001".to_string()), "{ids:?}");
+    // 429 with Retry-After is waited for.
+    assert!(ids.contains(&"G-RATE000001".to_string()), "{ids:?}");
+    assert_eq!(page(site, &url("/ratelimited")).unwrap()["status"], 200);
+    // Redirect loops end with an error; in-site redirects are followed and recorded.
+    let looped = page(site, &url("/loop-b")).or_else(|| page(site, &url("/loop-a"))).unwrap();
+    assert!(looped["error"].as_str().unwrap().contains("redirect loop"), "{looped}");
+    let target = page(site, &url("/target")).expect("redirect target scanned");
+    assert_eq!(target["redirects"][0]["from"], url("/moved"));
+    assert!(ids.contains(&"G-TARGET0001".to_string()));
+    // A redirect off the site is recorded, not followed.
+    let away = page(site, &url("/away")).unwrap();
+    assert_eq!(away["redirects"][0]["leaves_site"], true);
+    assert_eq!(away["redirects"][0]["to"], "https://elsewhere.example.org/landing");
+    // A huge page is cut at the cap: its start is scanned, its tail is not.
+    let huge = page(site, &url("/huge")).unwrap();
+    assert_eq!(huge["truncated"], true);
+    assert!(ids.contains(&"G-HUGE000001".to_string()));
+    assert!(!ids.contains(&"G-TAIL000001".to_string()));
+    // gzip, windows-1252 and broken HTML are read.
+    assert!(ids.contains(&"G-GZIP000001".to_string()), "{ids:?}");
+    assert_eq!(page(site, &url("/legacy")).unwrap()["title"], "Café – één");
+    assert!(ids.contains(&"G-LEGACY0001".to_string()));
+    assert!(ids.contains(&"G-BROKEN0001".to_string()));
+    // Non-HTML is fetched but not parsed; a 404 is an error of its page.
+    let image = page(site, &url("/image.png")).unwrap();
+    assert_eq!(image["content_type"], "image/png");
+    assert!(page(site, &url("/notfound")).unwrap()["error"].as_str().unwrap().contains("404"));
+    // The sitemap adds pages that no link reaches; robots.txt keeps the crawler out of /private/.
+    assert!(ids.contains(&"G-SITEMAP001".to_string()));
+    assert_eq!(server.hits.get("/private/secret"), 0, "robots.txt disallows /private/");
+    assert!(page(site, &url("/private/secret")).is_none());
+    // Errors are counted in the summary, and the report is complete despite them.
+    assert!(site["summary"]["errors"].as_u64().unwrap() >= 4);
+}
+
+#[test]
+fn ignore_robots_crawls_disallowed_pages() {
+    let server = misbehaving::start();
+    let (_, report) = scan_json(&[&server.url("/private/secret"), "--ignore-robots", "--max-pages", "1"]);
+    assert_eq!(server.hits.get("/private/secret"), 1);
+    assert!(tracking_ids(&report["sites"][0]).contains(&"G-PRIVATE001".to_string()));
+}
+
+#[test]
+fn a_crawler_trap_ends_at_the_page_limit() {
+    let server = misbehaving::start();
+    let (_, report) = scan_json(&[&server.url("/trap/0"), "--max-pages", "25"]);
+    let pages = report["sites"][0]["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 25);
+    assert!(server.hits.get("/trap/30") == 0);
+}
+
+#[test]
+fn a_crawler_trap_ends_at_the_depth_limit() {
+    let server = misbehaving::start();
+    let (_, report) = scan_json(&[&server.url("/trap/0"), "--max-depth", "3"]);
+    let pages = report["sites"][0]["pages"].as_array().unwrap();
+    assert!(pages.iter().all(|p| p["depth"].as_u64().unwrap() <= 3));
+    // Depth 0..=3 of a binary trap: at most 1 + 2 + 4 + 8 pages, fewer where links meet.
+    assert!(pages.len() <= 15 && pages.len() >= 4, "{}", pages.len());
+}
+
+#[test]
+fn include_and_exclude_narrow_the_crawl() {
+    let server = misbehaving::start();
+    let (_, report) = scan_json(&[&server.url("/"), "--include", "/(gzip|legacy)$", "--exclude", "legacy"]);
+    let urls = support::strings(&report["sites"][0]["pages"], "url");
+    assert_eq!(urls, [server.url("/"), server.url("/gzip")]);
+}
