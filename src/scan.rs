@@ -147,7 +147,11 @@ async fn scan_target(
             }
         })
     };
-    let crawler = Crawler::new(settings.crawl.clone(), scope)?;
+    let crawl = CrawlConfig {
+        fold_index_html: matches!(target, Target::Folder(_)),
+        ..settings.crawl.clone()
+    };
+    let crawler = Crawler::new(crawl, scope)?;
     let stats = crawler
         .run(
             start.clone(),

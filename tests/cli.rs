@@ -23,7 +23,10 @@ fn help_explains_the_tool_and_the_exit_codes() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    trackaudit().args(["scan", "--no-such-flag", "x"]).assert().code(2);
+    trackaudit()
+        .args(["scan", "--no-such-flag", "x"])
+        .assert()
+        .code(2);
     trackaudit()
         .args(["scan", "ftp://example.org/"])
         .assert()
@@ -33,7 +36,9 @@ fn usage_errors_exit_with_2() {
         .args(["scan", "./does/not/exist"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("neither an existing folder nor a URL"));
+        .stderr(predicate::str::contains(
+            "neither an existing folder nor a URL",
+        ));
     trackaudit()
         .args(["scan", "https://example.org/", "--exclude", "("])
         .assert()
@@ -44,7 +49,14 @@ fn usage_errors_exit_with_2() {
         .assert()
         .code(2);
     trackaudit()
-        .args(["scan", "https://example.org/", "--format", "json", "--format", "terminal"])
+        .args([
+            "scan",
+            "https://example.org/",
+            "--format",
+            "json",
+            "--format",
+            "terminal",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--output"));
@@ -56,7 +68,15 @@ fn an_unreachable_site_exits_3_and_still_writes_its_report() {
     let out = dir.path().join("scan.json");
     // Port 9 on loopback: nothing listens, the connection is refused at once.
     trackaudit()
-        .args(["scan", "http://127.0.0.1:9/", "--format", "json", "--timeout", "2", "-q"])
+        .args([
+            "scan",
+            "http://127.0.0.1:9/",
+            "--format",
+            "json",
+            "--timeout",
+            "2",
+            "-q",
+        ])
         .arg("--output")
         .arg(&out)
         .assert()
@@ -76,15 +96,30 @@ fn an_unreachable_site_exits_3_and_still_writes_its_report() {
 #[test]
 fn fail_on_sets_the_threshold() {
     let demo = fixture("demo-school");
-    trackaudit().arg("scan").arg(&demo).args(["--fail-on", "never", "-q"]).assert().code(0);
+    trackaudit()
+        .arg("scan")
+        .arg(&demo)
+        .args(["--fail-on", "never", "-q"])
+        .assert()
+        .code(0);
     let clean = fixture("clean-school");
-    trackaudit().arg("scan").arg(&clean).args(["--fail-on", "low", "-q"]).assert().code(0);
+    trackaudit()
+        .arg("scan")
+        .arg(&clean)
+        .args(["--fail-on", "low", "-q"])
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn terminal_report_reads_top_down_in_english_and_dutch() {
     let demo = fixture("demo-school");
-    let en = trackaudit().arg("scan").arg(&demo).args(["--lang", "en"]).output().unwrap();
+    let en = trackaudit()
+        .arg("scan")
+        .arg(&demo)
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
     let en = String::from_utf8(en.stdout).unwrap();
     assert!(en.contains("Verdict: FAIL"), "{en}");
     assert!(en.contains("HIGH"));
@@ -94,16 +129,33 @@ fn terminal_report_reads_top_down_in_english_and_dutch() {
     let verdict_at = en.find("Verdict").unwrap();
     let high_at = en.find("HIGH").unwrap();
     let medium_at = en.find("MEDIUM").unwrap();
-    assert!(verdict_at < high_at && high_at < medium_at, "verdict, then high, then medium");
+    assert!(
+        verdict_at < high_at && high_at < medium_at,
+        "verdict, then high, then medium"
+    );
 
-    let nl = trackaudit().arg("scan").arg(&demo).args(["--lang", "nl"]).output().unwrap();
+    let nl = trackaudit()
+        .arg("scan")
+        .arg(&demo)
+        .args(["--lang", "nl"])
+        .output()
+        .unwrap();
     let nl = String::from_utf8(nl.stdout).unwrap();
     assert!(nl.contains("Oordeel: AFGEKEURD"), "{nl}");
     assert!(nl.contains("HOOG"));
     assert!(nl.contains("Trackingpixel"));
 
-    let from_env = trackaudit().env("LANG", "nl_NL.UTF-8").arg("scan").arg(&demo).output().unwrap();
-    assert!(String::from_utf8(from_env.stdout).unwrap().contains("Oordeel"));
+    let from_env = trackaudit()
+        .env("LANG", "nl_NL.UTF-8")
+        .arg("scan")
+        .arg(&demo)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(from_env.stdout)
+            .unwrap()
+            .contains("Oordeel")
+    );
 }
 
 #[test]
@@ -201,7 +253,11 @@ fn lists_check_search_and_json() {
     let out = trackaudit().args(["lists", "--json"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let services = json["services"].as_array().unwrap();
-    assert!(services.iter().any(|s| s["id"] == "google-analytics" && s["hosts"].is_array()));
+    assert!(
+        services
+            .iter()
+            .any(|s| s["id"] == "google-analytics" && s["hosts"].is_array())
+    );
 }
 
 #[test]

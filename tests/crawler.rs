@@ -21,7 +21,10 @@ fn a_misbehaving_site_is_scanned_and_every_problem_is_recorded() {
 
     // Slow pages time out, retried and then recorded.
     let slow = page(site, &url("/slow")).expect("slow page in report");
-    assert!(slow["error"].as_str().unwrap().contains("timed out"), "{slow}");
+    assert!(
+        slow["error"].as_str().unwrap().contains("timed out"),
+        "{slow}"
+    );
     // 500 is retried, then recorded; a 503 once is retried and succeeds.
     let error500 = page(site, &url("/error500")).unwrap();
     assert_eq!(error500["status"], 500);
@@ -31,15 +34,23 @@ fn a_misbehaving_site_is_scanned_and_every_problem_is_recorded() {
     assert!(ids.contains(&"G-RATE000001".to_string()), "{ids:?}");
     assert_eq!(page(site, &url("/ratelimited")).unwrap()["status"], 200);
     // Redirect loops end with an error; in-site redirects are followed and recorded.
-    let looped = page(site, &url("/loop-b")).or_else(|| page(site, &url("/loop-a"))).unwrap();
-    assert!(looped["error"].as_str().unwrap().contains("redirect loop"), "{looped}");
+    let looped = page(site, &url("/loop-b"))
+        .or_else(|| page(site, &url("/loop-a")))
+        .unwrap();
+    assert!(
+        looped["error"].as_str().unwrap().contains("redirect loop"),
+        "{looped}"
+    );
     let target = page(site, &url("/target")).expect("redirect target scanned");
     assert_eq!(target["redirects"][0]["from"], url("/moved"));
     assert!(ids.contains(&"G-TARGET0001".to_string()));
     // A redirect off the site is recorded, not followed.
     let away = page(site, &url("/away")).unwrap();
     assert_eq!(away["redirects"][0]["leaves_site"], true);
-    assert_eq!(away["redirects"][0]["to"], "https://elsewhere.example.org/landing");
+    assert_eq!(
+        away["redirects"][0]["to"],
+        "https://elsewhere.example.org/landing"
+    );
     // A huge page is cut at the cap: its start is scanned, its tail is not.
     let huge = page(site, &url("/huge")).unwrap();
     assert_eq!(huge["truncated"], true);
@@ -53,10 +64,19 @@ fn a_misbehaving_site_is_scanned_and_every_problem_is_recorded() {
     // Non-HTML is fetched but not parsed; a 404 is an error of its page.
     let image = page(site, &url("/image.png")).unwrap();
     assert_eq!(image["content_type"], "image/png");
-    assert!(page(site, &url("/notfound")).unwrap()["error"].as_str().unwrap().contains("404"));
+    assert!(
+        page(site, &url("/notfound")).unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .contains("404")
+    );
     // The sitemap adds pages that no link reaches; robots.txt keeps the crawler out of /private/.
     assert!(ids.contains(&"G-SITEMAP001".to_string()));
-    assert_eq!(server.hits.get("/private/secret"), 0, "robots.txt disallows /private/");
+    assert_eq!(
+        server.hits.get("/private/secret"),
+        0,
+        "robots.txt disallows /private/"
+    );
     assert!(page(site, &url("/private/secret")).is_none());
     // Errors are counted in the summary, and the report is complete despite them.
     assert!(site["summary"]["errors"].as_u64().unwrap() >= 4);
@@ -65,7 +85,12 @@ fn a_misbehaving_site_is_scanned_and_every_problem_is_recorded() {
 #[test]
 fn ignore_robots_crawls_disallowed_pages() {
     let server = misbehaving::start();
-    let (_, report) = scan_json(&[&server.url("/private/secret"), "--ignore-robots", "--max-pages", "1"]);
+    let (_, report) = scan_json(&[
+        &server.url("/private/secret"),
+        "--ignore-robots",
+        "--max-pages",
+        "1",
+    ]);
     assert_eq!(server.hits.get("/private/secret"), 1);
     assert!(tracking_ids(&report["sites"][0]).contains(&"G-PRIVATE001".to_string()));
 }
@@ -92,7 +117,47 @@ fn a_crawler_trap_ends_at_the_depth_limit() {
 #[test]
 fn include_and_exclude_narrow_the_crawl() {
     let server = misbehaving::start();
-    let (_, report) = scan_json(&[&server.url("/"), "--include", "/(gzip|legacy)$", "--exclude", "legacy"]);
+    let (_, report) = scan_json(&[
+        &server.url("/"),
+        "--include",
+        "/(gzip|legacy)$",
+        "--exclude",
+        "legacy",
+    ]);
     let urls = support::strings(&report["sites"][0]["pages"], "url");
     assert_eq!(urls, [server.url("/"), server.url("/gzip")]);
+}
+
+#[test]
+fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
+    let server = misbehaving::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scan.json");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
+        .args([
+            "scan",
+            &server.url("/trap/0"),
+            "--delay",
+            "100",
+            "--max-pages",
+            "1000",
+        ])
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = child.wait_with_output().unwrap().status;
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "findings of the pages scanned so far count"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(report["interrupted"], true);
+    let pages = report["sites"][0]["pages"].as_array().unwrap().len();
+    assert!(pages >= 1 && pages < 1000, "{pages} pages");
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{findings, fixture, scan_json, service, serve_folder, strings};
+use support::{findings, fixture, scan_json, serve_folder, service, strings};
 
 const DEMO_SERVICES: &[&str] = &[
     "cloudflare-cdnjs",
@@ -102,11 +102,18 @@ fn demo_school_findings_follow_the_sector_advice() {
         .find(|f| f["service"] == "meta-pixel")
         .unwrap();
     assert_eq!(meta["severity"], "high");
-    assert_eq!(meta["pages"], serde_json::json!(["/index.html"]));
+    assert_eq!(
+        meta["pages"],
+        serde_json::json!(["/"]),
+        "/index.html is the same page as /"
+    );
     assert!(meta["advice"].as_str().unwrap().len() > 20);
     let privacy = findings(site, "missing-privacy-statement");
     assert_eq!(privacy.len(), 1);
-    assert_eq!(privacy[0]["pages"], serde_json::json!(["/nieuwsbrief.html"]));
+    assert_eq!(
+        privacy[0]["pages"],
+        serde_json::json!(["/nieuwsbrief.html"])
+    );
     let form = findings(site, "form-to-third-party");
     assert_eq!(form[0]["service"], "mailchimp");
     let summary = &site["summary"];
@@ -157,7 +164,10 @@ fn demo_school_evidence_names_ids_and_consent_gating() {
             .unwrap()
             .iter()
             .any(|e| e["kind"] == "img"
-                && e["url"].as_str().unwrap().starts_with("https://www.facebook.com/tr")),
+                && e["url"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("https://www.facebook.com/tr")),
         "{meta}"
     );
 }
@@ -213,8 +223,14 @@ fn edge_cases_are_parsed_like_a_browser_would() {
         .map(|v| v.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ga_ids, ["G-CONSENT123", "G-LEGACY1252X"]);
-    assert!(service(site, "hotjar").is_some(), "unquoted script src in broken HTML");
-    assert!(service(site, "google-fonts").is_some(), "@import in <style>");
+    assert!(
+        service(site, "hotjar").is_some(),
+        "unquoted script src in broken HTML"
+    );
+    assert!(
+        service(site, "google-fonts").is_some(),
+        "@import in <style>"
+    );
     let hosts = strings(&site["third_parties"], "host");
     for host in [
         "images.example-cdn.nl",
@@ -228,10 +244,16 @@ fn edge_cases_are_parsed_like_a_browser_would() {
         "forms.example-forms.nl",
         "www.youtube.com",
     ] {
-        assert!(hosts.contains(&host.to_string()), "{host} missing from {hosts:?}");
+        assert!(
+            hosts.contains(&host.to_string()),
+            "{host} missing from {hosts:?}"
+        );
     }
     for host in ["www.example-school.nl", "www.example.org"] {
-        assert!(!hosts.contains(&host.to_string()), "{host} is not contacted");
+        assert!(
+            !hosts.contains(&host.to_string()),
+            "{host} is not contacted"
+        );
     }
     let youtube = service(site, "youtube").unwrap();
     assert_eq!(youtube["evidence"][0]["consent_gated"], true);
@@ -247,5 +269,9 @@ fn edge_cases_are_parsed_like_a_browser_would() {
     assert_eq!(insecure.len(), 1);
     assert_eq!(insecure[0]["pages"], serde_json::json!(["/insecure.html"]));
     let privacy = findings(site, "missing-privacy-statement");
-    assert_eq!(privacy.len(), 1, "one site-wide finding: no page links a privacy statement");
+    assert_eq!(
+        privacy.len(),
+        1,
+        "one site-wide finding: no page links a privacy statement"
+    );
 }

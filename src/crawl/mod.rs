@@ -45,6 +45,8 @@ pub struct CrawlConfig {
     pub max_body: usize,
     pub max_redirects: usize,
     pub retries: u32,
+    /// Treat `/dir/index.html` as `/dir/` (a served folder answers both with the same file).
+    pub fold_index_html: bool,
 }
 
 impl Default for CrawlConfig {
@@ -63,6 +65,7 @@ impl Default for CrawlConfig {
             max_body: 10 * 1024 * 1024,
             max_redirects: 10,
             retries: 2,
+            fold_index_html: false,
         }
     }
 }
@@ -147,7 +150,7 @@ impl Crawler {
     ) -> CrawlStats {
         let mut stats = CrawlStats::default();
         let mut queue: VecDeque<(Url, usize)> = VecDeque::new();
-        if let Some(start) = normalize(&start) {
+        if let Some(start) = self.normalize(&start) {
             self.mark_seen(&start);
             queue.push_back((start.clone(), 0));
             tokio::select! {
@@ -248,7 +251,7 @@ impl Crawler {
             };
             page.status = Some(response.status.as_u16());
             page.content_type = response.content_type.clone();
-            if let Some(next) = response.location.as_ref().and_then(normalize) {
+            if let Some(next) = response.location.as_ref().and_then(|l| self.normalize(l)) {
                 let leaves_site = !self.scope.contains(&next);
                 page.redirects.push(Redirect {
                     from: current.to_string(),
@@ -330,7 +333,9 @@ impl Crawler {
         if depth > config.max_depth || scheduled + queue.len() >= config.max_pages {
             return;
         }
-        let Some(url) = normalize(&url) else { return };
+        let Some(url) = self.normalize(&url) else {
+            return;
+        };
         if !self.scope.contains(&url) {
             return;
         }
@@ -344,6 +349,16 @@ impl Crawler {
         if self.mark_seen(&url) {
             queue.push_back((url, depth));
         }
+    }
+
+    fn normalize(&self, url: &Url) -> Option<Url> {
+        let mut url = normalize(url)?;
+        if self.config.fold_index_html {
+            if let Some(dir) = url.path().strip_suffix("index.html").map(str::to_owned) {
+                url.set_path(&dir);
+            }
+        }
+        Some(url)
     }
 
     /// True when the URL was not seen before.

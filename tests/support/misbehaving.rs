@@ -55,14 +55,20 @@ pub fn start() -> Misbehaving {
         .route("/only-in-sitemap", get(|| page("G-SITEMAP001", "")))
         .route("/private/secret", get(|| page("G-PRIVATE001", "")))
         .route("/slow", get(slow))
-        .route("/error500", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route(
+            "/error500",
+            get(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
+        )
         .route("/flaky", get(flaky))
         .route("/ratelimited", get(ratelimited))
         .route("/loop-a", get(|| redirect("/loop-b")))
         .route("/loop-b", get(|| redirect("/loop-a")))
         .route("/moved", get(|| redirect("/target")))
         .route("/target", get(|| page("G-TARGET0001", "")))
-        .route("/away", get(|| redirect("https://elsewhere.example.org/landing")))
+        .route(
+            "/away",
+            get(|| redirect("https://elsewhere.example.org/landing")),
+        )
         .route("/huge", get(huge))
         .route("/gzip", get(gzip))
         .route("/legacy", get(legacy))
@@ -105,8 +111,20 @@ async fn redirect(to: &'static str) -> Response {
 
 async fn index() -> Response {
     let links = [
-        "/slow", "/error500", "/flaky", "/ratelimited", "/loop-a", "/moved", "/away", "/huge",
-        "/gzip", "/legacy", "/broken", "/image.png", "/private/secret", "/notfound",
+        "/slow",
+        "/error500",
+        "/flaky",
+        "/ratelimited",
+        "/loop-a",
+        "/moved",
+        "/away",
+        "/huge",
+        "/gzip",
+        "/legacy",
+        "/broken",
+        "/image.png",
+        "/private/secret",
+        "/notfound",
     ];
     let list: String = links
         .iter()
@@ -157,8 +175,12 @@ async fn ratelimited(State(hits): State<Hits>) -> Response {
 }
 
 async fn huge() -> Response {
-    let mut body = format!("<!doctype html><html><head>{}</head><body>", ga("G-HUGE000001"));
-    let filler = "<div class=\"row\"><p>Lorem ipsum dolor sit amet, consectetur adipiscing.</p></div>\n";
+    let mut body = format!(
+        "<!doctype html><html><head>{}</head><body>",
+        ga("G-HUGE000001")
+    );
+    let filler =
+        "<div class=\"row\"><p>Lorem ipsum dolor sit amet, consectetur adipiscing.</p></div>\n";
     while body.len() < HUGE_PAGE_BYTES {
         body.push_str(filler);
     }
@@ -168,7 +190,10 @@ async fn huge() -> Response {
 }
 
 async fn gzip() -> Response {
-    let body = format!("<!doctype html><html><head>{}</head><body>gzip</body></html>", ga("G-GZIP000001"));
+    let body = format!(
+        "<!doctype html><html><head>{}</head><body>gzip</body></html>",
+        ga("G-GZIP000001")
+    );
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(body.as_bytes()).unwrap();
     let compressed = encoder.finish().unwrap();
@@ -183,7 +208,11 @@ async fn legacy() -> Response {
     let mut body = b"<html><head><title>Caf\xe9 \x96 \xe9\xe9n</title>".to_vec();
     body.extend_from_slice(ga("G-LEGACY0001").as_bytes());
     body.extend_from_slice(b"</head><body>\x93quoted\x94</body></html>");
-    ([(header::CONTENT_TYPE, "text/html; charset=windows-1252")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=windows-1252")],
+        body,
+    )
+        .into_response()
 }
 
 async fn broken() -> Response {
@@ -196,7 +225,11 @@ async fn broken() -> Response {
 }
 
 async fn image() -> Response {
-    ([(header::CONTENT_TYPE, "image/png")], vec![0x89u8, b'P', b'N', b'G']).into_response()
+    (
+        [(header::CONTENT_TYPE, "image/png")],
+        vec![0x89u8, b'P', b'N', b'G'],
+    )
+        .into_response()
 }
 
 /// Every page links to two new pages, forever.

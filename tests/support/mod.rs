@@ -89,10 +89,7 @@ pub fn strings(items: &Value, field: &str) -> Vec<String> {
 
 /// The service object with this id, if the site has it.
 pub fn service<'a>(site: &'a Value, id: &str) -> Option<&'a Value> {
-    site["services"]
-        .as_array()?
-        .iter()
-        .find(|s| s["id"] == id)
+    site["services"].as_array()?.iter().find(|s| s["id"] == id)
 }
 
 /// The findings of a rule.
