@@ -144,9 +144,10 @@ impl<'l> SiteAudit<'l> {
             if page.title.is_none() {
                 page.title = observations.title.clone();
             }
-            self.facts.any_privacy_link |= observations.privacy_link;
+            let privacy_link = self.links_privacy_statement(&observations.privacy_links);
+            self.facts.any_privacy_link |= privacy_link;
             for form in &observations.forms {
-                self.add_form(&shown, form, observations.privacy_link);
+                self.add_form(&shown, form, privacy_link);
             }
             let mut hosts_on_page = BTreeSet::new();
             for c in classified {
@@ -260,6 +261,23 @@ impl<'l> SiteAudit<'l> {
                 consent_gated: false,
             });
         }
+    }
+
+    /// A privacy link counts when it stays with the institution, or leads to a host that is no
+    /// known service (a school board's own site); a vendor's privacy policy (Google's, next to a
+    /// reCAPTCHA) is not the institution's statement.
+    fn links_privacy_statement(&self, links: &[Url]) -> bool {
+        links.iter().any(|link| {
+            self.scope.is_first_party(link)
+                || self
+                    .lists
+                    .matcher
+                    .service_for(
+                        &link.host_str().unwrap_or_default().to_ascii_lowercase(),
+                        link.path(),
+                    )
+                    .is_none()
+        })
     }
 
     fn mixed_content(&self, page_url: &Url, url: Option<&Url>) -> bool {

@@ -70,6 +70,7 @@ struct RawRef {
 enum RefTarget {
     Contact(EvidenceKind),
     Link,
+    PrivacyLink,
     Form { personal_data: bool },
 }
 
@@ -265,10 +266,8 @@ impl Walker<'_> {
     fn anchor(&mut self, el: ElementRef<'_>) {
         let e = el.value();
         let Some(href) = e.attr("href") else { return };
-        if !self.out.privacy_link
-            && (PRIVACY_LINK.is_match(href) || el.text().any(|t| PRIVACY_LINK.is_match(t)))
-        {
-            self.out.privacy_link = true;
+        if PRIVACY_LINK.is_match(href) || el.text().any(|t| PRIVACY_LINK.is_match(t)) {
+            self.push(RefTarget::PrivacyLink, href, e, false, false);
         }
         self.push(RefTarget::Link, href, e, false, false);
     }
@@ -356,6 +355,7 @@ impl Walker<'_> {
                     pixel: r.pixel,
                 }),
                 RefTarget::Link => self.out.links.push(url),
+                RefTarget::PrivacyLink => self.out.privacy_links.push(url),
                 RefTarget::Form { personal_data } => {
                     self.out.observations.push(Observation {
                         kind: EvidenceKind::FormAction,
@@ -468,4 +468,94 @@ fn around(code: &str, start: usize, end: usize) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     shorten(&window, SNIPPET_MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::Lists;
+
+    fn observe(html: &str) -> PageObservations {
+        let lists = Lists::embedded().expect("embedded lists");
+        let page = Url::parse("https://www.school.nl/nieuws/").unwrap();
+        observe_html(html, &page, &lists.matcher)
+    }
+
+    fn urls(page: &PageObservations) -> Vec<String> {
+        page.observations
+            .iter()
+            .filter_map(|o| o.url.as_ref().map(|u| u.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn comments_json_ld_plain_links_and_canonical_are_not_requests() {
+        let page = observe(
+            r#"<html><head><link rel="canonical" href="https://www.school.nl/x">
+            <!-- <script src="https://www.google-analytics.com/analytics.js"></script> -->
+            <script type="application/ld+json">{"sameAs": ["https://www.facebook.com/school"]}</script>
+            </head><body><a href="https://www.facebook.com/school">Facebook</a></body></html>"#,
+        );
+        assert!(urls(&page).is_empty(), "{:?}", urls(&page));
+        assert_eq!(
+            page.links.len(),
+            1,
+            "the plain link is a link, not a request"
+        );
+    }
+
+    #[test]
+    fn noscript_content_is_parsed() {
+        let page = observe(
+            r#"<head><noscript><img height="1" width="1" src="https://www.facebook.com/tr?id=1&ev=PageView"></noscript></head>"#,
+        );
+        let pixel = &page.observations[0];
+        assert_eq!(pixel.kind, EvidenceKind::Img);
+        assert!(pixel.pixel);
+        assert_eq!(
+            pixel.url.as_ref().unwrap().host_str(),
+            Some("www.facebook.com")
+        );
+    }
+
+    #[test]
+    fn base_href_srcset_and_protocol_relative_urls_resolve() {
+        let page = observe(
+            r#"<head><base href="https://cdn.example.org/assets/"></head><body>
+            <script src="app.js"></script><img srcset="a.jpg 1x, //img.example.net/b.jpg 2x">"#,
+        );
+        assert_eq!(
+            urls(&page),
+            [
+                "https://cdn.example.org/assets/app.js",
+                "https://cdn.example.org/assets/a.jpg",
+                "https://img.example.net/b.jpg"
+            ]
+        );
+    }
+
+    #[test]
+    fn consent_gated_tags_are_reported_and_marked() {
+        let page = observe(
+            r#"<script type="text/plain" data-cookieconsent="marketing" src="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script>
+            <iframe data-category="marketing" data-src="https://www.youtube.com/embed/x"></iframe>
+            <script type="text/plain">not a consent tag: https://ignored.example.org/x.js</script>"#,
+        );
+        assert_eq!(page.observations.len(), 2, "{:?}", urls(&page));
+        assert!(page.observations.iter().all(|o| o.consent_gated));
+    }
+
+    #[test]
+    fn forms_know_whether_they_ask_for_personal_data() {
+        let page = observe(
+            r#"<form action="/zoeken"><input type="search" name="q"></form>
+            <form action="https://x.list-manage.com/subscribe"><input type="email" name="EMAIL"></form>"#,
+        );
+        let personal: Vec<bool> = page.forms.iter().map(|f| f.personal_data).collect();
+        assert_eq!(personal, [false, true]);
+        assert_eq!(
+            page.forms[0].action.as_str(),
+            "https://www.school.nl/zoeken"
+        );
+    }
 }

@@ -65,8 +65,8 @@ pub struct PageObservations {
     pub forms: Vec<Form>,
     /// Pages this one links or navigates to (`<a href>`, frames, meta refresh).
     pub links: Vec<Url>,
-    /// The page links to a privacy statement.
-    pub privacy_link: bool,
+    /// Links whose address or text speaks of privacy: candidates for the privacy statement.
+    pub privacy_links: Vec<Url>,
     pub title: Option<String>,
 }
 
