@@ -220,7 +220,10 @@ impl Crawler {
         depth: usize,
         analyzer: Analyzer<T>,
     ) -> Option<Visited<T>> {
-        if !self.allowed_by_robots(&url).await {
+        let allowed = self.allowed_by_robots(&url).await;
+        // A disallowed link is skipped quietly; a disallowed start page is why nothing was
+        // scanned, and the report must say so.
+        if !allowed && depth > 0 {
             return None;
         }
         let mut page = CrawledPage {
@@ -233,6 +236,10 @@ impl Crawler {
             truncated: false,
             analysis: None,
         };
+        if !allowed {
+            page.error = Some("robots.txt disallows this page (--ignore-robots crawls it)".into());
+            return Some((page, Vec::new()));
+        }
         let mut chain = vec![url.as_str().to_owned()];
         let mut current = url;
         loop {

@@ -118,6 +118,7 @@ impl Findings<'_> {
                 .cloned()
                 .collect(),
             status: None,
+            suppressed: None,
         });
     }
 

@@ -44,8 +44,7 @@ pub fn build_site(
             pages: h.pages.len(),
         })
         .collect();
-    let summary = summarize(&facts, &findings, third_parties.len(), fail_on);
-    Site {
+    let mut site = Site {
         target,
         start_url,
         pages: facts.pages,
@@ -53,39 +52,44 @@ pub fn build_site(
         third_parties,
         findings,
         resolved: Vec::new(),
-        summary,
-    }
+        expired_suppressions: Vec::new(),
+        summary: Summary::default(),
+    };
+    site.summary = summarize(&site, fail_on);
+    site
 }
 
-pub fn summarize(
-    facts: &SiteFacts,
-    findings: &[Finding],
-    third_parties: usize,
-    fail_on: Option<Severity>,
-) -> Summary {
-    let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
-    let verdict = verdict(facts.scanned_pages(), findings, fail_on);
+/// Counts and verdict of a site; suppressed findings count for neither.
+pub fn summarize(site: &Site, fail_on: Option<Severity>) -> Summary {
+    let active: Vec<&Finding> = site
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
+    let count = |severity| active.iter().filter(|f| f.severity == severity).count();
+    let scanned = site
+        .pages
+        .iter()
+        .filter(|p| p.error.is_none() && p.status.is_some_and(|s| s < 400))
+        .count();
+    let verdict = if scanned == 0 {
+        Verdict::Error
+    } else if fail_on.is_some_and(|t| active.iter().any(|f| f.severity >= t)) {
+        Verdict::Fail
+    } else if active.iter().any(|f| f.severity > Severity::Info) {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    };
     Summary {
-        pages: facts.pages.len(),
-        errors: facts.pages.iter().filter(|p| p.error.is_some()).count(),
+        pages: site.pages.len(),
+        errors: site.pages.iter().filter(|p| p.error.is_some()).count(),
         high: count(Severity::High),
         medium: count(Severity::Medium),
         low: count(Severity::Low),
         info: count(Severity::Info),
-        third_parties,
+        third_parties: site.third_parties.len(),
         verdict,
-    }
-}
-
-pub fn verdict(scanned_pages: usize, findings: &[Finding], fail_on: Option<Severity>) -> Verdict {
-    if scanned_pages == 0 {
-        Verdict::Error
-    } else if fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t)) {
-        Verdict::Fail
-    } else if findings.iter().any(|f| f.severity > Severity::Info) {
-        Verdict::Warn
-    } else {
-        Verdict::Pass
     }
 }
 

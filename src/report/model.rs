@@ -40,8 +40,12 @@ pub struct Site {
     pub services: Vec<ServiceReport>,
     pub third_parties: Vec<ThirdParty>,
     pub findings: Vec<Finding>,
+    /// With a baseline: findings of the earlier report that are gone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resolved: Vec<Finding>,
+    /// Suppressions of the config file whose `expires` date has passed: they no longer apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_suppressions: Vec<Suppression>,
     pub summary: Summary,
 }
 
@@ -157,12 +161,32 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FindingStatus>,
+    /// A suppression in the config file covers this finding: it stays in the report, with the
+    /// reason, but counts for neither the summary nor the exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// A configured suppression, as applied to a finding or reported when expired.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Suppression {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`; after this day the suppression no longer applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// No finding at or above the fail threshold, none below it but info.
+    #[default]
     Pass,
     /// Findings below the fail threshold (other than info).
     Warn,
@@ -172,7 +196,7 @@ pub enum Verdict {
     Error,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub pages: usize,
     pub errors: usize,
