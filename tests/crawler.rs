@@ -111,7 +111,7 @@ fn a_crawler_trap_ends_at_the_depth_limit() {
     let pages = report["sites"][0]["pages"].as_array().unwrap();
     assert!(pages.iter().all(|p| p["depth"].as_u64().unwrap() <= 3));
     // Depth 0..=3 of a binary trap: at most 1 + 2 + 4 + 8 pages, fewer where links meet.
-    assert!(pages.len() <= 15 && pages.len() >= 4, "{}", pages.len());
+    assert!((4..=15).contains(&pages.len()), "{}", pages.len());
 }
 
 #[test]
@@ -159,5 +159,5 @@ fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(report["interrupted"], true);
     let pages = report["sites"][0]["pages"].as_array().unwrap().len();
-    assert!(pages >= 1 && pages < 1000, "{pages} pages");
+    assert!((1..1000).contains(&pages), "{pages} pages");
 }
