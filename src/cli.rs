@@ -41,6 +41,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Render a saved JSON report again, in other formats or another language
     Report(ReportArgs),
+    /// What appeared and what went away between two JSON reports (exit 1 if anything appeared)
+    Diff(DiffArgs),
     /// Show, search or validate the built-in tracker catalogue
     Lists(ListsArgs),
 }
@@ -114,6 +116,40 @@ pub struct ScanArgs {
     /// When to use colours in the terminal report (NO_COLOR is respected)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+
+    /// Severities and suppressions [default: ./trackaudit.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// An earlier JSON report: mark findings new or unchanged and list what was resolved
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report
+    #[arg(value_name = "OLD.JSON")]
+    pub old: PathBuf,
+
+    /// The later JSON report
+    #[arg(value_name = "NEW.JSON")]
+    pub new: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: DiffFormat,
+
+    /// Language of the labels [default: from LANG, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Terminal,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -15,11 +15,15 @@ use clap::Parser;
 use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
-use cli::{Cli, ColorArg, Command, FailOn, FormatArg, LangArg, ListsArgs, ReportArgs, ScanArgs};
+use cli::{
+    Cli, ColorArg, Command, DiffArgs, DiffFormat, FailOn, FormatArg, LangArg, ListsArgs,
+    ReportArgs, ScanArgs,
+};
 use trackaudit::Lang;
 use trackaudit::crawl::CrawlConfig;
 use trackaudit::lists::{Catalogue, Lists, check::check};
 use trackaudit::policy::Policy;
+use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
 use trackaudit::report::{self, Format};
 use trackaudit::scan::{ScanSettings, Target, scan};
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Scan(args) => run_scan(args, cli.quiet),
         Command::Report(args) => run_report(args),
+        Command::Diff(args) => run_diff(args),
         Command::Lists(args) => run_lists(args),
     };
     match outcome {
@@ -76,10 +81,10 @@ fn init_logging(quiet: bool, verbose: u8) {
 
 fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     let targets = collect_targets(args)?;
-    let settings = scan_settings(args)?;
+    let lists = Arc::new(Lists::embedded().map_err(usage)?);
+    let settings = scan_settings(args, &lists.catalogue)?;
     let formats = formats(&args.format);
     check_outputs(&formats, args.output.as_deref())?;
-    let lists = Arc::new(Lists::embedded().map_err(usage)?);
     let lang = settings.policy.lang;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -145,7 +150,17 @@ fn collect_targets(args: &ScanArgs) -> Result<Vec<Target>> {
         .collect()
 }
 
-fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
+/// The config file given with --config, else ./trackaudit.toml when it exists.
+fn load_config(args: &ScanArgs, catalogue: &Catalogue) -> Result<Config> {
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None if Path::new(DEFAULT_CONFIG).is_file() => PathBuf::from(DEFAULT_CONFIG),
+        None => return Ok(Config::default()),
+    };
+    Ok(Config::load(&path, catalogue)?)
+}
+
+fn scan_settings(args: &ScanArgs, catalogue: &Catalogue) -> Result<ScanSettings> {
     let regexes = |patterns: &[String], flag: &str| -> Result<Vec<Regex>> {
         patterns
             .iter()
@@ -180,12 +195,20 @@ fn scan_settings(args: &ScanArgs) -> Result<ScanSettings> {
     if let Some(ua) = &args.user_agent {
         crawl.user_agent = ua.clone();
     }
+    let config = load_config(args, catalogue)?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::read_json)
+        .transpose()?;
     Ok(ScanSettings {
         crawl,
         policy: Policy {
             lang: lang(args.lang),
-            ..Policy::default()
+            severities: config.severities,
         },
+        suppressions: config.suppressions,
+        baseline,
         fail_on: match args.fail_on {
             FailOn::High => Some(Severity::High),
             FailOn::Medium => Some(Severity::Medium),
@@ -300,6 +323,26 @@ fn run_report(args: &ReportArgs) -> Result<Exit> {
     };
     write_outputs(&report, &formats, args.output.as_deref(), lang, args.color)?;
     Ok(Exit::Clean)
+}
+
+fn run_diff(args: &DiffArgs) -> Result<Exit> {
+    let old = report::read_json(&args.old)?;
+    let new = report::read_json(&args.new)?;
+    let diff = report::baseline::diff(&old, &new);
+    let lang = lang(args.lang);
+    let text = match args.format {
+        DiffFormat::Terminal => report::diff::render_terminal(&diff, lang),
+        DiffFormat::Markdown => report::diff::render_markdown(&diff, lang),
+        DiffFormat::Json => report::diff::render_json(&diff),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    let appeared = diff.sites.iter().any(|s| !s.appeared.is_empty());
+    Ok(if appeared {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
 }
 
 fn run_lists(args: &ListsArgs) -> Result<Exit> {

@@ -13,8 +13,10 @@ use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
 use crate::error::Error;
 use crate::lists::Lists;
 use crate::observe::{PageObservations, observe_html};
+use crate::policy::config::{ActiveSuppression, apply_suppressions};
 use crate::policy::{Policy, assess};
-use crate::report::build::{build_site, now_rfc3339};
+use crate::report::baseline::apply_baseline;
+use crate::report::build::{build_site, now_rfc3339, summarize};
 use crate::report::model::{Page, Report, SCHEMA_VERSION, Severity, Site, Tool};
 use crate::scope::SiteScope;
 
@@ -66,11 +68,16 @@ impl Target {
 }
 
 /// Everything a scan needs besides its targets.
+#[derive(Default)]
 pub struct ScanSettings {
     pub crawl: CrawlConfig,
     pub policy: Policy,
     /// Findings at or above this severity fail the scan; `None` never fails.
     pub fail_on: Option<Severity>,
+    /// Suppressions from the config file.
+    pub suppressions: Vec<ActiveSuppression>,
+    /// An earlier report: findings are marked new or unchanged, and gone ones listed.
+    pub baseline: Option<Report>,
 }
 
 /// What the analyser keeps of a page.
@@ -181,13 +188,13 @@ async fn scan_target(
     );
     let facts = audit.finish();
     let findings = assess(&facts, lists, &settings.policy);
-    let site = build_site(
-        target.label(),
-        start.to_string(),
-        facts,
-        findings,
-        lists,
-        settings.fail_on,
-    );
+    let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
+    let today = time::OffsetDateTime::now_utc().date();
+    apply_suppressions(&mut site, &settings.suppressions, today);
+    if let Some(baseline) = &settings.baseline {
+        let old = baseline.sites.iter().find(|s| s.target == site.target);
+        apply_baseline(&mut site, old);
+    }
+    site.summary = summarize(&site, settings.fail_on);
     Ok((site, stats.interrupted))
 }

@@ -1,5 +1,6 @@
 //! Assess: the rules turn a site's facts into findings with a severity, evidence and advice.
 
+pub mod config;
 pub mod rules;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -10,7 +10,6 @@ pub fn build_site(
     facts: SiteFacts,
     findings: Vec<Finding>,
     lists: &Lists,
-    fail_on: Option<Severity>,
 ) -> Site {
     let catalogue = &lists.catalogue;
     let mut services: Vec<ServiceReport> = facts
@@ -44,7 +43,7 @@ pub fn build_site(
             pages: h.pages.len(),
         })
         .collect();
-    let mut site = Site {
+    Site {
         target,
         start_url,
         pages: facts.pages,
@@ -53,10 +52,9 @@ pub fn build_site(
         findings,
         resolved: Vec::new(),
         expired_suppressions: Vec::new(),
+        // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
-    };
-    site.summary = summarize(&site, fail_on);
-    site
+    }
 }
 
 /// Counts and verdict of a site; suppressed findings count for neither.

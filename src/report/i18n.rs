@@ -29,6 +29,10 @@ pub enum Label {
     Interrupted,
     ConsentGated,
     More,
+    New,
+    Suppressed,
+    ExpiredSuppression,
+    Resolved,
 }
 
 pub fn label(lang: Lang, label: Label) -> &'static str {
@@ -82,6 +86,14 @@ pub fn label(lang: Lang, label: Label) -> &'static str {
         (Lang::Nl, ConsentGated) => "tegengehouden door de cookiebanner",
         (Lang::En, More) => "more",
         (Lang::Nl, More) => "meer",
+        (Lang::En, New) => "NEW",
+        (Lang::Nl, New) => "NIEUW",
+        (Lang::En, Suppressed) => "Suppressed by the config file",
+        (Lang::Nl, Suppressed) => "Onderdrukt in het configuratiebestand",
+        (Lang::En, ExpiredSuppression) => "Expired suppression, no longer applied:",
+        (Lang::Nl, ExpiredSuppression) => "Verlopen onderdrukking, niet meer toegepast:",
+        (Lang::En, Resolved) => "Resolved since the baseline",
+        (Lang::Nl, Resolved) => "Opgelost sinds de vorige meting",
     }
 }
 

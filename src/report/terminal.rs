@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 use crate::Lang;
 use crate::report::i18n::{self, Label, label};
-use crate::report::model::{Finding, Report, ServiceReport, Severity, Site, Verdict};
+use crate::report::model::{
+    Finding, FindingStatus, Report, ServiceReport, Severity, Site, Verdict,
+};
 
 /// ANSI styling, off when `color` is false (NO_COLOR, not a terminal, a file).
 #[derive(Debug, Clone, Copy)]
@@ -104,18 +106,21 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         label(lang, Label::Errors),
     );
     out.push('\n');
-    if site.findings.is_empty() {
+    let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
+        site.findings.iter().partition(|f| f.suppressed.is_some());
+    if active.is_empty() {
         let _ = writeln!(out, "{}", label(lang, Label::NoFindings));
     } else {
         let _ = writeln!(out, "{}", paint.bold(label(lang, Label::Findings)));
     }
-    for finding in &site.findings {
+    for finding in active {
         let service = finding
             .service
             .as_ref()
             .and_then(|id| site.services.iter().find(|s| &s.id == id));
         finding_block(out, finding, service, lang, paint);
     }
+    over_time(out, site, &suppressed, lang, paint);
     third_parties(out, site, lang, paint);
     page_errors(out, site, lang, paint);
 }
@@ -128,6 +133,21 @@ fn finding_block(
     paint: Paint,
 ) {
     let tag = format!("{:<7}", i18n::severity(lang, finding.severity));
+    let new = match finding.status {
+        Some(FindingStatus::New) => {
+            format!(
+                " {}",
+                paint.severity(Severity::High, label(lang, Label::New))
+            )
+        }
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "\n{} {}{new}",
+        paint.severity(finding.severity, &tag),
+        paint.bold(&finding.title)
+    );
     let _ = writeln!(
         out,
         "\n{} {}",
@@ -185,6 +205,47 @@ fn finding_block(
         );
     }
     let _ = writeln!(out, "{indent}→ {}", finding.advice);
+}
+
+/// Suppressed findings, expired suppressions, and what the baseline had that is gone.
+fn over_time(out: &mut String, site: &Site, suppressed: &[&Finding], lang: Lang, paint: Paint) {
+    if !suppressed.is_empty() {
+        let heading = paint.bold(label(lang, Label::Suppressed));
+        let _ = writeln!(out, "\n{heading} ({})", suppressed.len());
+        for finding in suppressed {
+            let reason = finding
+                .suppressed
+                .as_ref()
+                .map_or("", |s| s.reason.as_str());
+            let _ = writeln!(out, "  {}  — {reason}", paint.dim(&finding.title));
+        }
+    }
+    for expired in &site.expired_suppressions {
+        let what = [expired.rule.as_deref(), expired.service.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let _ = writeln!(
+            out,
+            "\n{} {what} ({}, {})",
+            paint.severity(Severity::Medium, label(lang, Label::ExpiredSuppression)),
+            expired.expires.as_deref().unwrap_or_default(),
+            expired.reason
+        );
+    }
+    if !site.resolved.is_empty() {
+        let heading = paint.bold(label(lang, Label::Resolved));
+        let _ = writeln!(out, "\n{heading} ({})", site.resolved.len());
+        for finding in &site.resolved {
+            let _ = writeln!(
+                out,
+                "  ✓ {}  {}",
+                finding.title,
+                paint.dim(&finding.pages.join(" "))
+            );
+        }
+    }
 }
 
 fn kind_name(evidence: &crate::report::model::Evidence) -> String {
