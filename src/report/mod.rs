@@ -1,6 +1,8 @@
 //! Report: the canonical model and the formats rendered from it.
 
+pub mod baseline;
 pub mod build;
+pub mod diff;
 pub mod i18n;
 pub mod model;
 pub mod terminal;
