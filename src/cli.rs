@@ -50,7 +50,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// What to scan: a URL (https://www.school.nl/) or a folder with a built site (./public)
-    #[arg(value_name = "TARGET", required_unless_present = "targets")]
+    #[arg(value_name = "TARGET", required_unless_present = "targets_file")]
     pub targets: Vec<String>,
 
     /// Read more targets from a file: one URL or folder per line, # starts a comment

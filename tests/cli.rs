@@ -172,9 +172,9 @@ fn colours_only_when_asked_or_on_a_terminal() {
 }
 
 #[test]
-fn several_formats_go_to_a_folder_and_the_report_renders_again() {
+fn terminal_to_stdout_json_to_the_output_file_and_the_report_renders_again() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+    let out = dir.path().join("scan.json");
     trackaudit()
         .arg("scan")
         .arg(fixture("demo-school"))
@@ -184,7 +184,7 @@ fn several_formats_go_to_a_folder_and_the_report_renders_again() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("Verdict"));
-    let json_path = out.join("report.json");
+    let json_path = out;
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     assert_eq!(report["schema_version"], 1);
