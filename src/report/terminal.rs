@@ -148,12 +148,6 @@ fn finding_block(
         paint.severity(finding.severity, &tag),
         paint.bold(&finding.title)
     );
-    let _ = writeln!(
-        out,
-        "\n{} {}",
-        paint.severity(finding.severity, &tag),
-        paint.bold(&finding.title)
-    );
     let indent = "        ";
     let pages = finding.pages.len();
     let pages_label = label(
