@@ -117,6 +117,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
 
+    /// Field separator of the CSV report: `,` or `;` (Dutch spreadsheet settings)
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_separator)]
+    pub csv_separator: u8,
+
     /// Severities and suppressions [default: ./trackaudit.toml if present]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -173,6 +177,25 @@ pub struct ReportArgs {
     /// When to use colours in the terminal report
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+
+    /// JUnit failures are the findings at or above this severity
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOn,
+
+    /// Field separator of the CSV report: `,` or `;`
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_separator)]
+    pub csv_separator: u8,
+}
+
+/// One ASCII character, e.g. `;` or `,` (`tab` for a tab).
+fn parse_separator(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() && !text.chars().all(char::is_alphanumeric) => {
+            Ok(text.as_bytes()[0])
+        }
+        _ => Err("expected one punctuation character such as ; or , (or tab)".into()),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -196,8 +219,18 @@ pub struct ListsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// A report to read top-down in a terminal
     Terminal,
+    /// The canonical report (schema_version 1)
     Json,
+    /// One self-contained page for people (print it to PDF)
+    Html,
+    /// One row per finding per page
+    Csv,
+    /// A compact summary for pull requests and e-mail
+    Markdown,
+    /// JUnit XML for CI systems
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,7 +25,7 @@ use trackaudit::lists::{Catalogue, Lists, check::check};
 use trackaudit::policy::Policy;
 use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
-use trackaudit::report::{self, Format};
+use trackaudit::report::{self, Format, RenderOptions};
 use trackaudit::scan::{ScanSettings, Target, scan};
 
 /// Exit codes (a contract: see the README).
@@ -112,7 +112,19 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    write_outputs(&report, &formats, args.output.as_deref(), lang, args.color)?;
+    let options = RenderOptions {
+        lang,
+        color: false,
+        fail_on: settings.fail_on,
+        csv_separator: args.csv_separator,
+    };
+    write_outputs(
+        &report,
+        &formats,
+        args.output.as_deref(),
+        options,
+        args.color,
+    )?;
     Ok(exit_for(&report))
 }
 
@@ -209,13 +221,17 @@ fn scan_settings(args: &ScanArgs, catalogue: &Catalogue) -> Result<ScanSettings>
         },
         suppressions: config.suppressions,
         baseline,
-        fail_on: match args.fail_on {
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Never => None,
-        },
+        fail_on: fail_on(args.fail_on),
     })
+}
+
+fn fail_on(arg: FailOn) -> Option<Severity> {
+    match arg {
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Never => None,
+    }
 }
 
 fn lang(arg: Option<LangArg>) -> Lang {
@@ -235,6 +251,10 @@ fn formats(args: &[FormatArg]) -> Vec<Format> {
         let format = match arg {
             FormatArg::Terminal => Format::Terminal,
             FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Junit => Format::Junit,
         };
         if !formats.contains(&format) {
             formats.push(format);
@@ -259,7 +279,7 @@ fn write_outputs(
     report: &Report,
     formats: &[Format],
     output: Option<&Path>,
-    lang: Lang,
+    options: RenderOptions,
     color: ColorArg,
 ) -> Result<()> {
     let files: Vec<Format> = match output {
@@ -272,7 +292,11 @@ fn write_outputs(
         None => Vec::new(),
     };
     for format in formats.iter().filter(|f| !files.contains(f)) {
-        let text = report::render(report, *format, lang, use_color(color, *format));
+        let on_stdout = RenderOptions {
+            color: use_color(color, *format),
+            ..options
+        };
+        let text = report::render(report, *format, &on_stdout);
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         stdout.flush()?;
@@ -290,7 +314,7 @@ fn write_outputs(
             .collect()
     };
     for (format, path) in targets {
-        let text = report::render(report, format, lang, false);
+        let text = report::render(report, format, &options);
         std::fs::write(&path, text)
             .with_context(|| format!("writing the report to {}", path.display()))
             .map_err(usage)?;
@@ -321,7 +345,19 @@ fn run_report(args: &ReportArgs) -> Result<Exit> {
         None if !report.lang.is_empty() => Lang::from_locale(&report.lang),
         None => lang(None),
     };
-    write_outputs(&report, &formats, args.output.as_deref(), lang, args.color)?;
+    let options = RenderOptions {
+        lang,
+        color: false,
+        fail_on: fail_on(args.fail_on),
+        csv_separator: args.csv_separator,
+    };
+    write_outputs(
+        &report,
+        &formats,
+        args.output.as_deref(),
+        options,
+        args.color,
+    )?;
     Ok(Exit::Clean)
 }
 

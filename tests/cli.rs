@@ -283,3 +283,51 @@ fn lists_check_rejects_a_broken_catalogue() {
         .code(2)
         .stderr(predicate::str::contains("bad.toml"));
 }
+
+#[test]
+fn several_formats_go_to_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .args(["-q", "--csv-separator", ";", "--output"])
+        .arg(&out)
+        .args(["--format", "json", "--format", "html", "--format", "csv"])
+        .args(["--format", "markdown", "--format", "junit"])
+        .assert()
+        .code(1)
+        .stdout("");
+    for name in [
+        "report.json",
+        "report.html",
+        "report.csv",
+        "report.md",
+        "report.junit.xml",
+    ] {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(text.len() > 200, "{name} is written");
+    }
+    let csv = std::fs::read_to_string(out.join("report.csv")).unwrap();
+    assert!(csv.starts_with("site;page;rule;severity"), "{}", &csv[..60]);
+    trackaudit()
+        .args(["scan", "x.nl", "--csv-separator", "ab"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("punctuation"));
+}
+
+#[test]
+fn each_finding_is_printed_once_in_the_terminal_report() {
+    let out = trackaudit()
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.matches("Tracking pixel: Meta Pixel").count(),
+        1,
+        "{text}"
+    );
+}

@@ -2,8 +2,12 @@
 
 pub mod baseline;
 pub mod build;
+pub mod csv;
 pub mod diff;
+pub mod html;
 pub mod i18n;
+pub mod junit;
+pub mod markdown;
 pub mod model;
 pub mod terminal;
 
@@ -11,13 +15,17 @@ use std::path::Path;
 
 use crate::Lang;
 use crate::error::Error;
-use model::Report;
+use model::{Report, Severity};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Terminal,
     Json,
+    Html,
+    Csv,
+    Markdown,
+    Junit,
 }
 
 impl Format {
@@ -26,15 +34,36 @@ impl Format {
         match self {
             Format::Terminal => "report.txt",
             Format::Json => "report.json",
+            Format::Html => "report.html",
+            Format::Csv => "report.csv",
+            Format::Markdown => "report.md",
+            Format::Junit => "report.junit.xml",
         }
     }
 }
 
+/// How a report is rendered, besides its format.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub lang: Lang,
+    /// ANSI colours (terminal format only).
+    pub color: bool,
+    /// JUnit failures are the findings at or above this severity.
+    pub fail_on: Option<Severity>,
+    /// CSV field separator (`;` for Dutch spreadsheet settings).
+    pub csv_separator: u8,
+}
+
 /// Render a report in one format.
-pub fn render(report: &Report, format: Format, lang: Lang, color: bool) -> String {
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
+    let lang = options.lang;
     match format {
-        Format::Terminal => terminal::render(report, lang, color),
+        Format::Terminal => terminal::render(report, lang, options.color),
         Format::Json => to_json(report),
+        Format::Html => html::render(report, lang),
+        Format::Csv => csv::render(report, lang, options.csv_separator),
+        Format::Markdown => markdown::render(report, lang),
+        Format::Junit => junit::render(report, lang, options.fail_on),
     }
 }
 

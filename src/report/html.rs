@@ -1,0 +1,1157 @@
+//! The HTML report: one self-contained page that a DPO reads in a browser or prints to PDF.
+//!
+//! No scripts, fonts, images or links to anything outside the page: the CSS is inline, the chart
+//! is inline SVG, and a Content-Security-Policy forbids loading anything else. Every string that
+//! comes from the report (and so, often, from a scanned page) goes through [`Html::text`], which
+//! escapes it; only markup written in this file goes through [`Html::raw`].
+
+use std::fmt::{self, Write};
+
+use crate::Lang;
+use crate::lists::Transfer;
+use crate::report::i18n::{self, Label, label};
+use crate::report::model::{
+    Evidence, Finding, FindingStatus, Page, Report, ServiceReport, Severity, Site, Suppression,
+    Verdict,
+};
+
+const CSS: &str = include_str!("templates/report.css");
+
+/// Severities from worst to least, the order of tiles, chart segments and counts.
+const SEVERITIES: [Severity; 4] = [
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Info,
+];
+
+/// Lists of a finding's pages longer than this are folded into `<details>`.
+const FOLD_AFTER: usize = 12;
+/// Tables of scanned pages longer than this are folded into `<details>`.
+const FOLD_PAGES_AFTER: usize = 25;
+
+/// Render a report as one HTML document, labels in `lang`.
+pub fn render(report: &Report, lang: Lang) -> String {
+    let mut out = Html::default();
+    document_start(&mut out, report, lang);
+    masthead(&mut out, report, lang);
+    if report.sites.len() > 1 {
+        site_index(&mut out, &report.sites, lang);
+    }
+    for (index, site) in report.sites.iter().enumerate() {
+        site_section(&mut out, site, index, lang);
+    }
+    colophon(&mut out, lang);
+    out.raw("</main>\n</body>\n</html>\n");
+    out.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// The writer
+
+/// The page being written.
+#[derive(Default)]
+struct Html(String);
+
+impl Html {
+    /// Markup written in this file. `'static` keeps report data out of it.
+    fn raw(&mut self, markup: &'static str) -> &mut Self {
+        self.0.push_str(markup);
+        self
+    }
+
+    /// Markup with numbers or ids computed here (never report text).
+    fn markup(&mut self, args: fmt::Arguments) -> &mut Self {
+        let _ = self.0.write_fmt(args);
+        self
+    }
+
+    /// Text from the report, escaped for element content and quoted attribute values.
+    fn text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            match c {
+                '&' => self.0.push_str("&amp;"),
+                '<' => self.0.push_str("&lt;"),
+                '>' => self.0.push_str("&gt;"),
+                '"' => self.0.push_str("&quot;"),
+                '\'' => self.0.push_str("&#39;"),
+                c => self.0.push(c),
+            }
+        }
+        self
+    }
+
+    /// Escaped text that may wrap after `.` `/` `?` `&` (hosts and URLs in narrow table cells).
+    fn breakable(&mut self, text: &str) -> &mut Self {
+        for part in text.split_inclusive(['.', '/', '?', '&']) {
+            self.text(part).raw("<wbr>");
+        }
+        self
+    }
+
+    fn num(&mut self, n: usize) -> &mut Self {
+        self.markup(format_args!("{n}"))
+    }
+
+    /// `<tag class="class">text</tag>`, the text escaped.
+    fn el(&mut self, tag: &'static str, class: &'static str, text: &str) -> &mut Self {
+        self.markup(format_args!("<{tag}"));
+        if !class.is_empty() {
+            self.markup(format_args!(" class=\"{class}\""));
+        }
+        self.raw(">").text(text).markup(format_args!("</{tag}>"))
+    }
+
+    fn code(&mut self, text: &str) -> &mut Self {
+        self.el("code", "", text)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels of this format (the shared ones are in `i18n`)
+
+#[derive(Debug, Clone, Copy)]
+enum T {
+    Eyebrow,
+    Heading,
+    Scanned,
+    Engine,
+    SitesWorstFirst,
+    Rank,
+    Summary,
+    StartUrl,
+    OutsideEea,
+    NoneOutsideEea,
+    Services,
+    ChartTitle,
+    WhatFound,
+    WhyItMatters,
+    Rule,
+    Hosts,
+    TrackingId,
+    StatusNew,
+    StatusUnchanged,
+    Suppressed,
+    SuppressedIntro,
+    Reason,
+    Expires,
+    Expired,
+    ExpiredIntro,
+    Resolved,
+    ResolvedIntro,
+    ThirdPartiesIntro,
+    Domain,
+    TransferFooting,
+    FirstParty,
+    ToAssess,
+    PagesScanned,
+    ShowAll,
+    Title,
+    Status,
+    Note,
+    Truncated,
+    Redirects,
+    Colophon,
+}
+
+fn t(lang: Lang, key: T) -> &'static str {
+    use T::*;
+    let (en, nl) = match key {
+        Eyebrow => ("trackaudit · privacy audit", "trackaudit · privacy-audit"),
+        Heading => (
+            "Trackers and transfers of visitors' data",
+            "Trackers en doorgifte van bezoekersgegevens",
+        ),
+        Scanned => ("Scanned", "Gescand"),
+        Engine => ("engine", "engine"),
+        SitesWorstFirst => ("Sites, most serious first", "Sites, de ernstigste eerst"),
+        Rank => ("#", "#"),
+        Summary => ("Summary", "Samenvatting"),
+        StartUrl => ("start URL", "start-URL"),
+        OutsideEea => (
+            "Organisations that receive data outside the EEA",
+            "Organisaties die gegevens ontvangen buiten de EER",
+        ),
+        NoneOutsideEea => (
+            "No organisation outside the EEA was identified.",
+            "Er is geen organisatie buiten de EER herkend.",
+        ),
+        Services => ("services", "diensten"),
+        ChartTitle => ("Findings per service", "Bevindingen per dienst"),
+        WhatFound => ("What was found", "Wat is gevonden"),
+        WhyItMatters => ("Why it matters", "Waarom dit belangrijk is"),
+        Rule => ("rule", "regel"),
+        Hosts => ("hosts", "hosts"),
+        TrackingId => ("tracking id", "tracking-id"),
+        StatusNew => ("NEW", "NIEUW"),
+        StatusUnchanged => ("UNCHANGED", "ONGEWIJZIGD"),
+        Suppressed => ("Suppressed findings", "Uitgezonderde bevindingen"),
+        SuppressedIntro => (
+            "A suppression in the configuration covers these findings. They stay in the report with their reason, but count for neither the verdict nor the totals.",
+            "Voor deze bevindingen geldt een uitzondering in de configuratie. Ze blijven met de reden in het rapport staan, maar tellen niet mee voor het oordeel en de totalen.",
+        ),
+        Reason => ("Reason", "Reden"),
+        Expires => ("expires", "verloopt"),
+        Expired => ("Expired suppressions", "Verlopen uitzonderingen"),
+        ExpiredIntro => (
+            "These suppressions have passed their expiry date and no longer apply: the findings they covered count again. Review them or remove them from the configuration.",
+            "Deze uitzonderingen zijn verlopen en gelden niet meer: de bevindingen die ze dekten tellen weer mee. Beoordeel ze opnieuw of haal ze uit de configuratie.",
+        ),
+        Resolved => (
+            "Resolved since the previous scan",
+            "Opgelost sinds de vorige scan",
+        ),
+        ResolvedIntro => (
+            "These findings of the baseline report no longer occur.",
+            "Deze bevindingen uit het vorige rapport komen niet meer voor.",
+        ),
+        ThirdPartiesIntro => (
+            "Every host of another organisation that the pages make a visitor's browser contact. Each request hands over at least the visitor's IP address, which is personal data.",
+            "Elke host van een andere organisatie die de browser van een bezoeker door de pagina's benadert. Elk verzoek geeft minstens het IP-adres van de bezoeker door, en dat is een persoonsgegeven.",
+        ),
+        Domain => ("registrable domain", "domein"),
+        TransferFooting => ("transfer footing", "grondslag doorgifte"),
+        FirstParty => (
+            "none: served from the site itself",
+            "geen: geladen vanaf de eigen site",
+        ),
+        ToAssess => (
+            "unknown — to be assessed",
+            "onbekend — door de FG te beoordelen",
+        ),
+        PagesScanned => ("Pages scanned", "Gescande pagina's"),
+        ShowAll => ("Show all", "Toon alle"),
+        Title => ("title", "titel"),
+        Status => ("status", "status"),
+        Note => ("note", "opmerking"),
+        Truncated => (
+            "only the first 10 MiB was scanned",
+            "alleen de eerste 10 MiB is gescand",
+        ),
+        Redirects => ("redirects", "doorverwijzingen"),
+        Colophon => (
+            "Generated by trackaudit. The report shows what the pages make a visitor's browser load, found by reading their HTML; it is evidence for an assessment under the GDPR, not a legal judgement.",
+            "Gemaakt met trackaudit. Het rapport laat zien wat de pagina's de browser van een bezoeker laten laden, vastgesteld door hun HTML te lezen; het is onderbouwing voor een beoordeling onder de AVG, geen juridisch oordeel.",
+        ),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Nl => nl,
+    }
+}
+
+/// `HIGH` → `High`, for tiles and table headers.
+fn severity_word(lang: Lang, severity: Severity) -> String {
+    capitalize(&i18n::severity(lang, severity).to_lowercase())
+}
+
+/// The verdict's first word (`FAIL`, `AFGEKEURD`): the shared labels read "WORD — explanation".
+fn verdict_word(lang: Lang, verdict: Verdict) -> &'static str {
+    let text = i18n::verdict(lang, verdict);
+    text.split(" — ").next().unwrap_or(text)
+}
+
+fn pages_label(lang: Lang, n: usize) -> &'static str {
+    label(lang, if n == 1 { Label::Page } else { Label::Pages })
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document frame
+
+fn document_start(out: &mut Html, report: &Report, lang: Lang) {
+    out.raw("<!DOCTYPE html>\n")
+        .markup(format_args!("<html lang=\"{}\">\n<head>\n", lang.code()))
+        .raw("<meta charset=\"utf-8\">\n")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        // Defence in depth: even a slip in escaping could load or run nothing.
+        .raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
+        .raw("<meta name=\"referrer\" content=\"no-referrer\">\n")
+        .raw("<meta name=\"generator\" content=\"")
+        .text(&format!("{} {}", report.tool.name, report.tool.version))
+        .raw("\">\n<title>");
+    let subject = match report.sites.as_slice() {
+        [site] => site.target.clone(),
+        sites => format!("{} sites", sites.len()),
+    };
+    out.text(&format!("trackaudit — {subject}"))
+        .raw("</title>\n<style>\n")
+        .raw(CSS)
+        .raw("</style>\n</head>\n<body>\n<main>\n");
+}
+
+fn masthead(out: &mut Html, report: &Report, lang: Lang) {
+    out.raw("<header class=\"masthead\">\n")
+        .el("p", "eyebrow", t(lang, T::Eyebrow))
+        .raw("\n")
+        .el("h1", "", t(lang, T::Heading))
+        .raw("\n<p class=\"meta\">")
+        .text(&format!(
+            "{} {} – {} · {} {} · {} {}",
+            t(lang, T::Scanned),
+            timestamp(&report.started_at),
+            timestamp(&report.finished_at),
+            report.tool.name,
+            report.tool.version,
+            t(lang, T::Engine),
+            report.engine,
+        ))
+        .raw("</p>\n");
+    if report.interrupted {
+        out.el("p", "notice", label(lang, Label::Interrupted));
+    }
+    out.raw("</header>\n");
+}
+
+/// `2026-11-22T10:00:09Z` → `2026-11-22 10:00 UTC`; anything else as it is.
+fn timestamp(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) if rfc3339.ends_with('Z') => format!("{day} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+fn colophon(out: &mut Html, lang: Lang) {
+    out.raw("<footer class=\"colophon\">")
+        .text(t(lang, T::Colophon))
+        .raw("</footer>\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index of sites (reports with several sites)
+
+/// Verdicts from most to least serious. A site that could not be scanned comes right after a
+/// failing one: nothing is known about it.
+fn verdict_rank(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Fail => 0,
+        Verdict::Error => 1,
+        Verdict::Warn => 2,
+        Verdict::Pass => 3,
+    }
+}
+
+/// Site indexes, most serious first: verdict, then high, medium and low counts.
+fn ranked(sites: &[Site]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sites.len()).collect();
+    order.sort_by_key(|&i| {
+        let s = &sites[i].summary;
+        (
+            verdict_rank(s.verdict),
+            std::cmp::Reverse((s.high, s.medium, s.low)),
+        )
+    });
+    order
+}
+
+fn site_index(out: &mut Html, sites: &[Site], lang: Lang) {
+    out.raw("<section class=\"card index\">\n")
+        .el("h2", "", t(lang, T::SitesWorstFirst))
+        .raw("\n<table>\n<thead><tr>");
+    out.raw("<th class=\"num\">")
+        .text(t(lang, T::Rank))
+        .raw("</th><th>")
+        .text(label(lang, Label::Site))
+        .raw("</th><th>")
+        .text(label(lang, Label::Verdict))
+        .raw("</th>");
+    for severity in &SEVERITIES[..3] {
+        out.raw("<th class=\"num\">")
+            .text(&severity_word(lang, *severity))
+            .raw("</th>");
+    }
+    out.raw("<th class=\"num\">")
+        .text(label(lang, Label::ThirdParties))
+        .raw("</th></tr></thead>\n<tbody>\n");
+    for (rank, index) in ranked(sites).into_iter().enumerate() {
+        let site = &sites[index];
+        let s = &site.summary;
+        out.raw("<tr><td class=\"num\">")
+            .num(rank + 1)
+            .markup(format_args!("</td><td><a href=\"#{}\">", site_id(index)))
+            .text(&site.target)
+            .raw("</a></td><td>");
+        verdict_badge(out, lang, s.verdict);
+        out.raw("</td>");
+        for n in [s.high, s.medium, s.low, s.third_parties] {
+            out.raw("<td class=\"num\">").num(n).raw("</td>");
+        }
+        out.raw("</tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n</section>\n");
+}
+
+fn site_id(index: usize) -> String {
+    format!("site-{}", index + 1)
+}
+
+fn verdict_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "verdict-pass",
+        Verdict::Warn => "verdict-warn",
+        Verdict::Fail => "verdict-fail",
+        Verdict::Error => "verdict-error",
+    }
+}
+
+fn verdict_badge(out: &mut Html, lang: Lang, verdict: Verdict) {
+    out.markup(format_args!(
+        "<span class=\"badge {}\">",
+        verdict_class(verdict)
+    ))
+    .text(verdict_word(lang, verdict))
+    .raw("</span>");
+}
+
+// ---------------------------------------------------------------------------------------------
+// One site
+
+fn site_section(out: &mut Html, site: &Site, index: usize, lang: Lang) {
+    out.markup(format_args!(
+        "<section class=\"card site\" id=\"{}\">\n",
+        site_id(index)
+    ));
+    site_head(out, site, lang);
+    verdict_box(out, site, lang);
+    tiles(out, site, lang);
+    executive_summary(out, site, lang);
+    chart(out, site, lang);
+    findings(out, site, index, lang);
+    suppressed(out, site, lang);
+    expired_suppressions(out, site, lang);
+    resolved(out, site, lang);
+    third_parties(out, site, lang);
+    pages(out, site, lang);
+    out.raw("</section>\n");
+}
+
+fn site_head(out: &mut Html, site: &Site, lang: Lang) {
+    out.raw("<header class=\"site-head\">")
+        .el("span", "label", label(lang, Label::Site))
+        .el("h2", "", &site.target);
+    if !site.start_url.is_empty() && site.start_url != site.target {
+        out.raw("<div class=\"start\">")
+            .text(t(lang, T::StartUrl))
+            .raw(": ")
+            .code(&site.start_url)
+            .raw("</div>");
+    }
+    out.raw("</header>\n");
+}
+
+fn verdict_box(out: &mut Html, site: &Site, lang: Lang) {
+    let verdict = site.summary.verdict;
+    out.markup(format_args!(
+        "<div class=\"verdict {}\">",
+        verdict_class(verdict)
+    ))
+    .el("span", "label", label(lang, Label::Verdict))
+    .el("strong", "", i18n::verdict(lang, verdict))
+    .raw("</div>\n");
+}
+
+fn tiles(out: &mut Html, site: &Site, lang: Lang) {
+    let s = &site.summary;
+    out.raw("<div class=\"tiles\">");
+    for (severity, n) in SEVERITIES.iter().zip([s.high, s.medium, s.low, s.info]) {
+        out.markup(format_args!(
+            "<div class=\"tile sev-{}\"><span class=\"n\">{n}</span>",
+            severity.as_str()
+        ))
+        .el("span", "what", &severity_word(lang, *severity))
+        .raw("</div>");
+    }
+    for (n, what) in [
+        (s.third_parties, label(lang, Label::ThirdParties)),
+        (s.pages, label(lang, Label::PagesScanned)),
+    ] {
+        out.markup(format_args!(
+            "<div class=\"tile\"><span class=\"n\">{n}</span>"
+        ))
+        .el("span", "what", what)
+        .raw("</div>");
+    }
+    out.raw("</div>\n");
+}
+
+fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {
+    let s = &site.summary;
+    out.raw("<div class=\"summary\">\n")
+        .el("h3", "", t(lang, T::Summary))
+        .raw("\n");
+    let counts = format!(
+        "{} {}, {} {}, {} {}, {} {}",
+        s.high,
+        severity_word(lang, Severity::High).to_lowercase(),
+        s.medium,
+        severity_word(lang, Severity::Medium).to_lowercase(),
+        s.low,
+        severity_word(lang, Severity::Low).to_lowercase(),
+        s.info,
+        severity_word(lang, Severity::Info).to_lowercase(),
+    );
+    let sentence = match lang {
+        Lang::En => format!(
+            "{} pages of {} were scanned ({} errors). Findings: {counts}. The pages make a visitor's browser contact {} third parties.",
+            s.pages, site.target, s.errors, s.third_parties
+        ),
+        Lang::Nl => format!(
+            "Van {} zijn {} pagina's gescand ({} fouten). Bevindingen: {counts}. De pagina's laten de browser van een bezoeker {} derde partijen benaderen.",
+            site.target, s.pages, s.errors, s.third_parties
+        ),
+    };
+    out.el("p", "", &sentence).raw("\n");
+    outside_eea(out, site, lang);
+    out.raw("</div>\n");
+}
+
+/// One organisation outside the EEA with its country, footing and the services it runs here.
+struct Recipient<'a> {
+    organization: &'a str,
+    country: &'a str,
+    transfer: Transfer,
+    services: Vec<&'a str>,
+}
+
+/// Organisations outside the EEA that receive data, in the order their services appear.
+fn recipients(site: &Site) -> Vec<Recipient<'_>> {
+    let mut list: Vec<Recipient> = Vec::new();
+    let outside = site
+        .services
+        .iter()
+        .filter(|s| !matches!(s.transfer, Transfer::Eea | Transfer::Unknown))
+        .filter(|s| receives_data(site, s));
+    for service in outside {
+        match list
+            .iter_mut()
+            .find(|r| r.organization == service.organization)
+        {
+            Some(known) => known.services.push(&service.name),
+            None => list.push(Recipient {
+                organization: &service.organization,
+                country: &service.country,
+                transfer: service.transfer,
+                services: vec![&service.name],
+            }),
+        }
+    }
+    list
+}
+
+/// A service receives data when one of its hosts is a third party (self-hosted Matomo is not).
+/// By host, not by `third_parties[].service`: a host shared by two services names only one.
+fn receives_data(site: &Site, service: &ServiceReport) -> bool {
+    site.third_parties
+        .iter()
+        .any(|tp| service.hosts.contains(&tp.host))
+}
+
+fn outside_eea(out: &mut Html, site: &Site, lang: Lang) {
+    out.el("h5", "", t(lang, T::OutsideEea)).raw("\n");
+    let list = recipients(site);
+    if list.is_empty() {
+        out.el("p", "muted", t(lang, T::NoneOutsideEea)).raw("\n");
+        return;
+    }
+    out.raw("<table>\n<thead><tr>");
+    for head in [
+        label(lang, Label::Organisation),
+        label(lang, Label::Country),
+        t(lang, T::TransferFooting),
+        t(lang, T::Services),
+    ] {
+        out.el("th", "", head);
+    }
+    out.raw("</tr></thead>\n<tbody>\n");
+    for r in &list {
+        out.raw("<tr>")
+            .el("td", "", r.organization)
+            .el("td", "", country(lang, r.country))
+            .el("td", "", i18n::transfer(lang, r.transfer))
+            .el("td", "", &r.services.join(", "))
+            .raw("</tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n");
+}
+
+fn country(lang: Lang, code: &str) -> &str {
+    if code.is_empty() {
+        label(lang, Label::Unknown)
+    } else {
+        code
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart: findings per service, stacked by severity
+
+/// One bar: what the findings are about, and how many there are of each severity.
+struct Bar {
+    label: String,
+    counts: [usize; 4],
+}
+
+impl Bar {
+    fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+}
+
+fn severity_slot(severity: Severity) -> usize {
+    SEVERITIES.iter().position(|s| *s == severity).unwrap_or(0)
+}
+
+/// What a finding is about: its service, its host, or else the rule's part of its title.
+fn subject(site: &Site, finding: &Finding) -> String {
+    if let Some(service) = service_of(site, finding) {
+        return service.name.clone();
+    }
+    if let Some(host) = &finding.host {
+        return host.clone();
+    }
+    // Titles read "Rule title: detail"; the rule title groups findings of the site as a whole.
+    finding
+        .title
+        .split(": ")
+        .next()
+        .unwrap_or(&finding.title)
+        .to_owned()
+}
+
+fn bars(site: &Site) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = Vec::new();
+    for finding in active(site) {
+        let name = subject(site, finding);
+        let slot = severity_slot(finding.severity);
+        match bars.iter_mut().find(|b| b.label == name) {
+            Some(bar) => bar.counts[slot] += 1,
+            None => {
+                let mut counts = [0; 4];
+                counts[slot] = 1;
+                bars.push(Bar {
+                    label: name,
+                    counts,
+                });
+            }
+        }
+    }
+    // Worst first: the counts compare severity by severity.
+    bars.sort_by(|a, b| b.counts.cmp(&a.counts).then_with(|| a.label.cmp(&b.label)));
+    bars
+}
+
+const CHART_WIDTH: usize = 760;
+const LABEL_WIDTH: usize = 280;
+const ROW_HEIGHT: usize = 24;
+const BAR_HEIGHT: usize = 14;
+const LEGEND_HEIGHT: usize = 28;
+/// Width of one finding: bars fill the plot, but a single finding does not span all of it.
+const MAX_UNIT: usize = 90;
+
+fn chart(out: &mut Html, site: &Site, lang: Lang) {
+    let bars = bars(site);
+    if bars.is_empty() {
+        return;
+    }
+    let plot = CHART_WIDTH - LABEL_WIDTH - 40;
+    let max = bars.iter().map(Bar::total).max().unwrap_or(1).max(1);
+    let unit = (plot / max).min(MAX_UNIT);
+    let height = LEGEND_HEIGHT + bars.len() * ROW_HEIGHT + 6;
+    out.raw("<figure class=\"chart\">\n")
+        .el("h3", "", t(lang, T::ChartTitle))
+        .markup(format_args!(
+            "\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {CHART_WIDTH} {height}\" role=\"img\" aria-label=\""
+        ))
+        .text(t(lang, T::ChartTitle))
+        .raw("\">\n");
+    legend(out, lang);
+    for (row, bar) in bars.iter().enumerate() {
+        chart_row(out, bar, LEGEND_HEIGHT + row * ROW_HEIGHT, unit);
+    }
+    out.raw("</svg>\n</figure>\n");
+}
+
+fn legend(out: &mut Html, lang: Lang) {
+    let mut x = LABEL_WIDTH;
+    for severity in SEVERITIES {
+        out.markup(format_args!(
+            "<rect class=\"bar-{}\" x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" rx=\"2\"/><text x=\"{}\" y=\"16\">",
+            severity.as_str(),
+            x + 17
+        ))
+        .text(&severity_word(lang, severity))
+        .raw("</text>\n");
+        x += 96;
+    }
+}
+
+fn chart_row(out: &mut Html, bar: &Bar, top: usize, unit: usize) {
+    let baseline = top + ROW_HEIGHT / 2 + 4;
+    out.raw("<g><title>")
+        .text(&format!("{}: {}", bar.label, bar.total()))
+        .raw("</title>")
+        .markup(format_args!(
+            "<text x=\"{}\" y=\"{baseline}\" text-anchor=\"end\">",
+            LABEL_WIDTH - 10
+        ))
+        .text(&shorten(&bar.label, 38))
+        .raw("</text>");
+    let mut x = LABEL_WIDTH;
+    let y = top + (ROW_HEIGHT - BAR_HEIGHT) / 2;
+    for (severity, n) in SEVERITIES.iter().zip(bar.counts) {
+        if n == 0 {
+            continue;
+        }
+        let width = n * unit;
+        out.markup(format_args!(
+            "<rect class=\"bar-{}\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{BAR_HEIGHT}\"/>",
+            severity.as_str()
+        ));
+        x += width;
+    }
+    out.markup(format_args!(
+        "<text class=\"count\" x=\"{}\" y=\"{baseline}\">{}</text></g>\n",
+        x + 6,
+        bar.total()
+    ));
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+/// Findings that count: not covered by a suppression.
+fn active(site: &Site) -> impl Iterator<Item = &Finding> {
+    site.findings.iter().filter(|f| f.suppressed.is_none())
+}
+
+fn service_of<'a>(site: &'a Site, finding: &Finding) -> Option<&'a ServiceReport> {
+    let id = finding.service.as_deref()?;
+    site.services.iter().find(|s| s.id == id)
+}
+
+fn findings(out: &mut Html, site: &Site, index: usize, lang: Lang) {
+    let list: Vec<&Finding> = active(site).collect();
+    out.raw("<h3>")
+        .text(label(lang, Label::Findings))
+        .markup(format_args!(" ({})</h3>\n", list.len()));
+    if list.is_empty() {
+        out.el("p", "muted", label(lang, Label::NoFindings))
+            .raw("\n");
+    }
+    for (n, finding) in list.into_iter().enumerate() {
+        let id = format!("{}-finding-{}", site_id(index), n + 1);
+        finding_card(out, site, finding, &id, lang);
+    }
+}
+
+fn finding_card(out: &mut Html, site: &Site, finding: &Finding, id: &str, lang: Lang) {
+    out.markup(format_args!(
+        "<article class=\"finding sev-{}\" id=\"{id}\">\n",
+        finding.severity.as_str()
+    ));
+    finding_head(out, finding, lang);
+    out.el("h5", "", t(lang, T::WhatFound)).raw("\n");
+    what_was_found(out, site, finding, lang);
+    if !finding.rationale.is_empty() {
+        out.el("h5", "", t(lang, T::WhyItMatters))
+            .el("p", "", &finding.rationale)
+            .raw("\n");
+    }
+    out.raw("<div class=\"advice\">")
+        .el("h5", "", &capitalize(label(lang, Label::Advice)))
+        .el("p", "", &finding.advice)
+        .raw("</div>\n");
+    evidence_list(out, &finding.evidence, lang);
+    page_list(out, &finding.pages, lang);
+    if let Some(suppression) = &finding.suppressed {
+        suppression_reason(out, suppression, lang);
+    }
+    out.raw("</article>\n");
+}
+
+fn finding_head(out: &mut Html, finding: &Finding, lang: Lang) {
+    out.raw("<header class=\"finding-head\">")
+        .markup(format_args!(
+            "<span class=\"badge sev-{}\">",
+            finding.severity.as_str()
+        ))
+        .text(i18n::severity(lang, finding.severity))
+        .raw("</span>");
+    match finding.status {
+        Some(FindingStatus::New) => {
+            out.el("span", "status status-new", t(lang, T::StatusNew));
+        }
+        Some(FindingStatus::Unchanged) => {
+            out.el("span", "status", t(lang, T::StatusUnchanged));
+        }
+        None => {}
+    }
+    out.el("h4", "", &finding.title).raw("</header>\n");
+}
+
+/// Who receives the data, on what footing, through which hosts and ids.
+fn what_was_found(out: &mut Html, site: &Site, finding: &Finding, lang: Lang) {
+    out.raw("<dl class=\"kv\">");
+    let row = |out: &mut Html, key: &str| {
+        out.el("dt", "", &capitalize(key)).raw("<dd>");
+    };
+    if let Some(service) = service_of(site, finding) {
+        row(out, label(lang, Label::Service));
+        out.text(&service.name).raw("</dd>");
+        row(out, label(lang, Label::Organisation));
+        out.text(&format!(
+            "{} ({})",
+            service.organization,
+            country(lang, &service.country)
+        ))
+        .raw("</dd>");
+        row(out, label(lang, Label::Transfer));
+        // Self-hosted (Matomo on the school's server) sends nothing to the organisation.
+        let transfer = if receives_data(site, service) {
+            i18n::transfer(lang, service.transfer)
+        } else {
+            t(lang, T::FirstParty)
+        };
+        out.text(transfer).raw("</dd>");
+        code_row(out, t(lang, T::Hosts), &service.hosts);
+        code_row(out, label(lang, Label::TrackingIds), &service.tracking_ids);
+    } else if let Some(host) = &finding.host {
+        row(out, label(lang, Label::Host));
+        out.code(host).raw("</dd>");
+    }
+    row(out, label(lang, Label::Pages));
+    out.num(finding.pages.len()).raw("</dd>");
+    row(out, t(lang, T::Rule));
+    out.code(&finding.rule).raw("</dd></dl>\n");
+}
+
+fn code_row(out: &mut Html, key: &str, values: &[String]) {
+    if values.is_empty() {
+        return;
+    }
+    out.el("dt", "", &capitalize(key)).raw("<dd>");
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            out.raw(", ");
+        }
+        out.code(value);
+    }
+    out.raw("</dd>");
+}
+
+fn evidence_list(out: &mut Html, evidence: &[Evidence], lang: Lang) {
+    if evidence.is_empty() {
+        return;
+    }
+    out.el("h5", "", &capitalize(label(lang, Label::Evidence)))
+        .raw("\n<ol class=\"evidence\">\n");
+    for item in evidence {
+        evidence_item(out, item, lang);
+    }
+    out.raw("</ol>\n");
+}
+
+fn evidence_item(out: &mut Html, item: &Evidence, lang: Lang) {
+    out.raw("<li><div class=\"ev-meta\">")
+        .raw("<span>")
+        .text(&capitalize(label(lang, Label::Page)))
+        .raw(": ")
+        .code(&item.page)
+        .raw("</span>")
+        .el("span", "kind", &kind_name(item));
+    if let Some(id) = &item.tracking_id {
+        out.raw("<span>")
+            .text(t(lang, T::TrackingId))
+            .raw(": ")
+            .code(id)
+            .raw("</span>");
+    }
+    if item.consent_gated {
+        out.el("span", "gated", label(lang, Label::ConsentGated));
+    }
+    out.raw("</div>");
+    if let Some(url) = &item.url {
+        out.raw("<div class=\"ev-url\">").code(url).raw("</div>");
+    }
+    if !item.snippet.is_empty() {
+        out.raw("<pre class=\"snippet\"><code>")
+            .text(&item.snippet)
+            .raw("</code></pre>");
+    }
+    out.raw("</li>\n");
+}
+
+/// The JSON name of the evidence kind (`script-src`): the same word as in the JSON report.
+fn kind_name(evidence: &Evidence) -> String {
+    serde_json::to_value(evidence.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn page_list(out: &mut Html, pages: &[String], lang: Lang) {
+    if pages.is_empty() {
+        return;
+    }
+    let heading = format!(
+        "{} ({})",
+        capitalize(label(lang, Label::Pages)),
+        pages.len()
+    );
+    if pages.len() > FOLD_AFTER {
+        out.raw("<details><summary>")
+            .text(&heading)
+            .raw("</summary>");
+    } else {
+        out.el("h5", "", &heading);
+    }
+    out.raw("<ul class=\"pages-list\">");
+    for page in pages {
+        out.raw("<li>").code(page).raw("</li>");
+    }
+    out.raw("</ul>");
+    if pages.len() > FOLD_AFTER {
+        out.raw("</details>");
+    }
+    out.raw("\n");
+}
+
+fn suppression_reason(out: &mut Html, suppression: &Suppression, lang: Lang) {
+    out.raw("<p class=\"reason\"><strong>")
+        .text(t(lang, T::Reason))
+        .raw(":</strong> ")
+        .text(&suppression.reason);
+    if let Some(expires) = &suppression.expires {
+        out.raw(" <span class=\"muted\">(")
+            .text(t(lang, T::Expires))
+            .raw(" ")
+            .text(expires)
+            .raw(")</span>");
+    }
+    out.raw("</p>\n");
+}
+
+fn suppressed(out: &mut Html, site: &Site, lang: Lang) {
+    let list: Vec<&Finding> = site
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
+    if list.is_empty() {
+        return;
+    }
+    out.raw("<div class=\"suppressed\">\n<h3>")
+        .text(t(lang, T::Suppressed))
+        .markup(format_args!(" ({})</h3>\n", list.len()))
+        .el("p", "muted", t(lang, T::SuppressedIntro))
+        .raw("\n");
+    for (n, finding) in list.into_iter().enumerate() {
+        finding_card(out, site, finding, &format!("suppressed-{}", n + 1), lang);
+    }
+    out.raw("</div>\n");
+}
+
+fn expired_suppressions(out: &mut Html, site: &Site, lang: Lang) {
+    if site.expired_suppressions.is_empty() {
+        return;
+    }
+    out.el("h3", "", t(lang, T::Expired))
+        .el("p", "muted", t(lang, T::ExpiredIntro))
+        .raw("\n<table>\n<thead><tr>");
+    for head in [
+        t(lang, T::Rule),
+        label(lang, Label::Service),
+        "URL",
+        t(lang, T::Reason),
+        t(lang, T::Expires),
+    ] {
+        out.el("th", "", &capitalize(head));
+    }
+    out.raw("</tr></thead>\n<tbody>\n");
+    for s in &site.expired_suppressions {
+        out.raw("<tr>");
+        for value in [&s.rule, &s.service, &s.url] {
+            out.raw("<td>")
+                .code(value.as_deref().unwrap_or("—"))
+                .raw("</td>");
+        }
+        out.el("td", "", &s.reason)
+            .el("td", "", s.expires.as_deref().unwrap_or("—"))
+            .raw("</tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n");
+}
+
+fn resolved(out: &mut Html, site: &Site, lang: Lang) {
+    if site.resolved.is_empty() {
+        return;
+    }
+    out.raw("<h3>")
+        .text(t(lang, T::Resolved))
+        .markup(format_args!(" ({})</h3>\n", site.resolved.len()))
+        .el("p", "muted", t(lang, T::ResolvedIntro))
+        .raw("\n<ul class=\"plain-list\">\n");
+    for finding in &site.resolved {
+        out.raw("<li>")
+            .markup(format_args!(
+                "<span class=\"badge sev-{}\">",
+                finding.severity.as_str()
+            ))
+            .text(i18n::severity(lang, finding.severity))
+            .raw("</span> ")
+            .text(&finding.title)
+            .raw(" <span class=\"muted\">(")
+            .code(&finding.rule)
+            .raw(")</span></li>\n");
+    }
+    out.raw("</ul>\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Third parties and pages
+
+fn third_parties(out: &mut Html, site: &Site, lang: Lang) {
+    out.raw("<h3>")
+        .text(&capitalize(label(lang, Label::ThirdParties)))
+        .markup(format_args!(" ({})</h3>\n", site.third_parties.len()))
+        .el("p", "muted", t(lang, T::ThirdPartiesIntro))
+        .raw("\n");
+    if site.third_parties.is_empty() {
+        return;
+    }
+    out.raw("<table>\n<thead><tr>");
+    for head in [
+        label(lang, Label::Host),
+        t(lang, T::Domain),
+        label(lang, Label::Service),
+        label(lang, Label::Organisation),
+        label(lang, Label::Country),
+        t(lang, T::TransferFooting),
+    ] {
+        out.el("th", "", &capitalize(head));
+    }
+    out.raw("<th class=\"num\">")
+        .text(&capitalize(label(lang, Label::Pages)))
+        .raw("</th></tr></thead>\n<tbody>\n");
+    for tp in &site.third_parties {
+        let service = tp
+            .service
+            .as_deref()
+            .and_then(|id| site.services.iter().find(|s| s.id == id));
+        out.raw("<tr><td><code>")
+            .breakable(&tp.host)
+            .raw("</code></td><td>")
+            .breakable(&tp.domain)
+            .raw("</td>");
+        match service {
+            Some(s) => out
+                .el("td", "", &s.name)
+                .el("td", "", &s.organization)
+                .el("td", "", country(lang, &s.country))
+                .el("td", "", i18n::transfer(lang, s.transfer)),
+            None => out
+                .raw("<td>—</td>")
+                .el("td", "muted", t(lang, T::ToAssess))
+                .raw("<td>—</td>")
+                .el("td", "", i18n::transfer(lang, Transfer::Unknown)),
+        };
+        out.raw("<td class=\"num\">")
+            .num(tp.pages)
+            .raw("</td></tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n");
+}
+
+fn pages(out: &mut Html, site: &Site, lang: Lang) {
+    let failed: Vec<&Page> = site.pages.iter().filter(|p| p.error.is_some()).collect();
+    if !failed.is_empty() {
+        out.raw("<h3>")
+            .text(label(lang, Label::PageErrors))
+            .markup(format_args!(" ({})</h3>\n", failed.len()));
+        page_table(out, &failed, lang);
+    }
+    out.raw("<h3>")
+        .text(t(lang, T::PagesScanned))
+        .markup(format_args!(" ({})</h3>\n", site.pages.len()));
+    let all: Vec<&Page> = site.pages.iter().collect();
+    if all.len() > FOLD_PAGES_AFTER {
+        out.raw("<details><summary>")
+            .text(&format!(
+                "{} {} {}",
+                t(lang, T::ShowAll),
+                all.len(),
+                pages_label(lang, all.len())
+            ))
+            .raw("</summary>\n");
+        page_table(out, &all, lang);
+        out.raw("</details>\n");
+    } else {
+        page_table(out, &all, lang);
+    }
+}
+
+fn page_table(out: &mut Html, pages: &[&Page], lang: Lang) {
+    out.raw("<table>\n<thead><tr>");
+    for head in [
+        label(lang, Label::Page),
+        t(lang, T::Title),
+        t(lang, T::Status),
+        t(lang, T::Note),
+    ] {
+        out.el("th", "", &capitalize(head));
+    }
+    out.raw("</tr></thead>\n<tbody>\n");
+    for page in pages {
+        out.raw("<tr><td><code>")
+            .breakable(&page.url)
+            .raw("</code></td>")
+            .el("td", "", page.title.as_deref().unwrap_or(""));
+        match page.status {
+            Some(status) if page.error.is_none() => {
+                out.markup(format_args!("<td class=\"ok\">{status}</td>"))
+            }
+            Some(status) => out.markup(format_args!("<td class=\"error\">{status}</td>")),
+            None => out.raw("<td class=\"error\">—</td>"),
+        };
+        out.raw("<td>");
+        page_note(out, page, lang);
+        out.raw("</td></tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n");
+}
+
+/// What went wrong or differs on a page: its error, a cut body, redirects followed.
+fn page_note(out: &mut Html, page: &Page, lang: Lang) {
+    if let Some(error) = &page.error {
+        out.el("span", "error", error);
+    }
+    if page.truncated {
+        out.el("div", "", t(lang, T::Truncated));
+    }
+    if !page.redirects.is_empty() {
+        out.raw("<div>").text(t(lang, T::Redirects)).raw(": ");
+        for (i, redirect) in page.redirects.iter().enumerate() {
+            if i > 0 {
+                out.raw(" → ");
+            }
+            out.markup(format_args!("{} ", redirect.status))
+                .code(&redirect.to);
+        }
+        out.raw("</div>");
+    }
+}
