@@ -8,9 +8,9 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::classify::Classified;
-use crate::lists::{Lists, ServiceIdx};
+use crate::lists::{ExternalMatch, Lists, ServiceIdx};
 use crate::observe::{EvidenceKind, Form, PageObservations};
-use crate::report::model::{Evidence, Page};
+use crate::report::model::{Evidence, ListMatch, Page};
 use crate::scope::{SiteScope, registrable_domain};
 
 /// Evidence items kept per service and per host; the rest are counted.
@@ -28,10 +28,19 @@ pub struct ServiceFacts {
     pub more_evidence: usize,
 }
 
+/// A service found by an external list: what the list said (at its first match) and the facts.
+#[derive(Debug)]
+pub struct ExternalFacts {
+    pub info: ExternalMatch,
+    pub facts: ServiceFacts,
+}
+
 #[derive(Debug, Default)]
 pub struct HostFacts {
     pub domain: String,
     pub service: Option<ServiceIdx>,
+    /// The id of the external list's service that claims the host, when no curated one does.
+    pub external: Option<String>,
     pub pages: BTreeSet<PageUrl>,
     /// Pages where this host serves a 1×1 image.
     pub pixel_pages: BTreeSet<PageUrl>,
@@ -53,6 +62,8 @@ pub struct FormFact {
 pub struct SiteFacts {
     pub pages: Vec<Page>,
     pub services: BTreeMap<ServiceIdx, ServiceFacts>,
+    /// Services of external lists, by their derived id.
+    pub external: BTreeMap<String, ExternalFacts>,
     /// Third-party hosts only.
     pub hosts: BTreeMap<String, HostFacts>,
     pub forms_to_third_party: Vec<FormFact>,
@@ -138,6 +149,7 @@ impl<'l> SiteAudit<'l> {
                 snippet: "page served over http".into(),
                 tracking_id: None,
                 consent_gated: false,
+                list_match: None,
             });
         }
         if let Some((observations, classified)) = observed {
@@ -176,6 +188,10 @@ impl<'l> SiteAudit<'l> {
             snippet: o.snippet.clone(),
             tracking_id: c.tracking_id.clone(),
             consent_gated: o.consent_gated,
+            list_match: c.external.as_ref().map(|m| ListMatch {
+                list: m.list.to_string(),
+                rule: m.rule.clone(),
+            }),
         };
         let is_request = o.kind != EvidenceKind::FormAction;
         if is_request && self.mixed_content(page_url, o.url.as_ref()) {
@@ -192,6 +208,9 @@ impl<'l> SiteAudit<'l> {
                     facts.domain = c.domain.clone().unwrap_or_else(|| registrable_domain(host));
                 }
                 facts.service = facts.service.or(c.service);
+                if facts.external.is_none() {
+                    facts.external = c.external.as_ref().map(|m| m.id.clone());
+                }
                 if o.pixel && o.kind == EvidenceKind::Img {
                     facts.pixel_pages.insert(page.clone());
                 }
@@ -200,12 +219,25 @@ impl<'l> SiteAudit<'l> {
                 }
             }
         }
-        let Some(service) = c.service else { return };
         // A form's action is judged by the form rules; it is not a request on page load.
         if !is_request && !c.third_party {
             return;
         }
-        let facts = self.facts.services.entry(service).or_default();
+        let facts = match (c.service, c.external) {
+            (Some(service), _) => self.facts.services.entry(service).or_default(),
+            (None, Some(info)) => {
+                &mut self
+                    .facts
+                    .external
+                    .entry(info.id.clone())
+                    .or_insert_with(|| ExternalFacts {
+                        info,
+                        facts: ServiceFacts::default(),
+                    })
+                    .facts
+            }
+            (None, None) => return,
+        };
         if let Some(host) = &c.host {
             facts.hosts.insert(host.clone());
         }
@@ -259,6 +291,7 @@ impl<'l> SiteAudit<'l> {
                 snippet: format!("form posts over http: {}", form.snippet),
                 tracking_id: None,
                 consent_gated: false,
+                list_match: None,
             });
         }
     }

@@ -1,8 +1,9 @@
-//! Classify: host → registrable domain → first or third party → service of the catalogue.
+//! Classify: host → registrable domain → first or third party → service of the catalogue, or
+//! of an external list for a third party the catalogue does not know.
 
 use url::Url;
 
-use crate::lists::{Lists, ServiceIdx};
+use crate::lists::{ExternalMatch, Lists, ServiceIdx};
 use crate::observe::Observation;
 use crate::scope::{SiteScope, registrable_domain};
 
@@ -16,6 +17,8 @@ pub struct Classified {
     /// The request leaves the institution.
     pub third_party: bool,
     pub service: Option<ServiceIdx>,
+    /// What an external list says about a third-party request no curated service claims.
+    pub external: Option<ExternalMatch>,
     pub tracking_id: Option<String>,
 }
 
@@ -25,15 +28,27 @@ pub fn classify_page(
     scope: &SiteScope,
     lists: &Lists,
 ) -> Vec<Classified> {
+    // Filter rules with `$third-party` or `$domain=` compare against the page's site; every page
+    // of a scan shares the scope's origin.
+    let source = if lists.external.is_empty() {
+        String::new()
+    } else {
+        origin_of(scope)
+    };
     let mut classified: Vec<Classified> = observations
         .into_iter()
-        .map(|o| classify(o, scope, lists))
+        .map(|o| classify(o, scope, lists, &source))
         .collect();
     drop_superseded(&mut classified, lists);
     classified
 }
 
-fn classify(observation: Observation, scope: &SiteScope, lists: &Lists) -> Classified {
+fn classify(
+    observation: Observation,
+    scope: &SiteScope,
+    lists: &Lists,
+    source: &str,
+) -> Classified {
     let Some(url) = observation.url.clone() else {
         let hit = observation.signature.clone();
         return Classified {
@@ -42,6 +57,7 @@ fn classify(observation: Observation, scope: &SiteScope, lists: &Lists) -> Class
             domain: None,
             third_party: false,
             service: hit.as_ref().map(|h| h.service),
+            external: None,
             tracking_id: hit.and_then(|h| h.tracking_id),
         };
     };
@@ -52,13 +68,41 @@ fn classify(observation: Observation, scope: &SiteScope, lists: &Lists) -> Class
     } else {
         (lists.matcher.self_hosted_service(url.path()), None)
     };
+    // Only what the catalogue leaves unknown. A path the catalogue knows as a self-hostable tool
+    // (`/matomo.js` on a school board's own server) is not left to a generic filter rule either:
+    // that rule says nothing about who runs the host, so it stays an unknown third party.
+    let checked = third_party
+        && service.is_none()
+        && !lists.external.is_empty()
+        && lists.matcher.self_hosted_service(url.path()).is_none();
+    let external = if checked {
+        let o = &observation;
+        lists
+            .external
+            .check(&url, &host, source, o.kind, &o.snippet)
+    } else {
+        None
+    };
     Classified {
         domain: Some(registrable_domain(&host)),
         host: Some(host),
         third_party,
         service,
+        external,
         tracking_id,
         observation,
+    }
+}
+
+/// An origin URL of the site, as the page address that filter rules compare against.
+fn origin_of(scope: &SiteScope) -> String {
+    match scope {
+        SiteScope::Domain(domain) => format!("https://{domain}/"),
+        SiteScope::Exact {
+            host,
+            port: Some(port),
+        } => format!("http://{host}:{port}/"),
+        SiteScope::Exact { host, port: None } => format!("http://{host}/"),
     }
 }
 

@@ -43,7 +43,8 @@ pub enum Command {
     Report(ReportArgs),
     /// What appeared and what went away between two JSON reports (exit 1 if anything appeared)
     Diff(DiffArgs),
-    /// Show, search or validate the built-in tracker catalogue
+    /// Show, search or validate the built-in tracker catalogue; `lists update` fetches the public
+    /// lists (EasyPrivacy, Disconnect) for `scan --list`
     Lists(ListsArgs),
 }
 
@@ -128,6 +129,16 @@ pub struct ScanArgs {
     /// An earlier JSON report: mark findings new or unchanged and list what was resolved
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Also check unknown third parties against a filter list (EasyPrivacy syntax) or a
+    /// Disconnect services.json; `easyprivacy` or `disconnect` means the copy fetched by
+    /// `trackaudit lists update` (repeatable)
+    #[arg(long = "list", value_name = "FILE|NAME")]
+    pub lists: Vec<PathBuf>,
+
+    /// Folder of the lists fetched by `trackaudit lists update` [default: ~/.cache/trackaudit]
+    #[arg(long, value_name = "DIR", env = "TRACKAUDIT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -215,6 +226,36 @@ pub struct ListsArgs {
     /// Read the catalogue from this folder instead of the built-in one
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub action: Option<ListsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListsCommand {
+    /// Download the current EasyPrivacy and Disconnect lists into the cache folder (only what
+    /// changed since the last run), for `scan --list easyprivacy` / `--list disconnect`
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Only these lists (easyprivacy, disconnect) [default: all]
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// Where to keep the lists [default: $XDG_CACHE_HOME/trackaudit or ~/.cache/trackaudit]
+    #[arg(long, value_name = "DIR", env = "TRACKAUDIT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Fetch a list from another address (repeatable; also TRACKAUDIT_SOURCE_EASYPRIVACY,
+    /// TRACKAUDIT_SOURCE_DISCONNECT)
+    #[arg(long = "source", value_name = "NAME=URL")]
+    pub sources: Vec<String>,
+
+    /// Give up on a download after this many seconds
+    #[arg(long, value_name = "S", default_value_t = 60)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

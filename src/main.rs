@@ -21,7 +21,7 @@ use cli::{
 };
 use trackaudit::Lang;
 use trackaudit::crawl::CrawlConfig;
-use trackaudit::lists::{Catalogue, Lists, check::check};
+use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, check::check};
 use trackaudit::policy::Policy;
 use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
@@ -81,8 +81,10 @@ fn init_logging(quiet: bool, verbose: u8) {
 
 fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     let targets = collect_targets(args)?;
-    let lists = Arc::new(Lists::embedded().map_err(usage)?);
-    let settings = scan_settings(args, &lists.catalogue)?;
+    let catalogue = Catalogue::embedded().map_err(usage)?;
+    let config = load_config(args, &catalogue)?;
+    let lists = Arc::new(load_lists(args, &config, catalogue)?);
+    let settings = scan_settings(args, config)?;
     let formats = formats(&args.format);
     check_outputs(&formats, args.output.as_deref())?;
     let lang = settings.policy.lang;
@@ -172,7 +174,24 @@ fn load_config(args: &ScanArgs, catalogue: &Catalogue) -> Result<Config> {
     Ok(Config::load(&path, catalogue)?)
 }
 
-fn scan_settings(args: &ScanArgs, catalogue: &Catalogue) -> Result<ScanSettings> {
+/// The catalogue with the external lists of `--list` and of the config file.
+fn load_lists(args: &ScanArgs, config: &Config, catalogue: Catalogue) -> Result<Lists> {
+    let cache = || cache::cache_dir(args.cache_dir.as_deref());
+    let paths = args
+        .lists
+        .iter()
+        .chain(&config.lists)
+        .map(|spec| cache::resolve(spec, cache))
+        .collect::<Result<Vec<_>, _>>()?;
+    let external = ExternalLists::load(&paths, &catalogue)?;
+    if !external.is_empty() {
+        let names: Vec<&str> = external.names().collect();
+        tracing::info!("external lists: {}", names.join(", "));
+    }
+    Ok(Lists::new(catalogue)?.with_external(external))
+}
+
+fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
     let regexes = |patterns: &[String], flag: &str| -> Result<Vec<Regex>> {
         patterns
             .iter()
@@ -207,7 +226,6 @@ fn scan_settings(args: &ScanArgs, catalogue: &Catalogue) -> Result<ScanSettings>
     if let Some(ua) = &args.user_agent {
         crawl.user_agent = ua.clone();
     }
-    let config = load_config(args, catalogue)?;
     let baseline = args
         .baseline
         .as_deref()
@@ -382,6 +400,9 @@ fn run_diff(args: &DiffArgs) -> Result<Exit> {
 }
 
 fn run_lists(args: &ListsArgs) -> Result<Exit> {
+    if let Some(cli::ListsCommand::Update(update)) = &args.action {
+        return run_update(update);
+    }
     let catalogue = match &args.dir {
         Some(dir) => Catalogue::from_dir(dir),
         None => Catalogue::embedded(),
@@ -444,6 +465,51 @@ fn run_lists(args: &ListsArgs) -> Result<Exit> {
             catalogue.services.len(),
             catalogue.pattern_count()
         )?;
+    }
+    Ok(Exit::Clean)
+}
+
+/// `lists update`: one line per list; exit 2 when any could not be fetched.
+fn run_update(args: &cli::UpdateArgs) -> Result<Exit> {
+    use trackaudit::lists::update::{self, Outcome};
+    if args.timeout == 0 {
+        bail!("--timeout must be at least 1 second");
+    }
+    let dir = cache::cache_dir(args.cache_dir.as_deref())?;
+    let plan = update::plan(&args.names, &args.sources)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let user_agent = format!("trackaudit/{}", env!("CARGO_PKG_VERSION"));
+    let timeout = Duration::from_secs(args.timeout);
+    let done = runtime.block_on(update::update(&plan, &dir, &user_agent, timeout))?;
+    let mut stdout = std::io::stdout().lock();
+    let mut failed = 0;
+    for list in &done {
+        match &list.outcome {
+            Outcome::Updated { bytes } => writeln!(
+                stdout,
+                "{}: updated, {} KB from {} → {}",
+                list.name,
+                bytes.div_ceil(1024),
+                list.url,
+                list.path.display()
+            )?,
+            Outcome::NotModified => writeln!(
+                stdout,
+                "{}: not modified ({})",
+                list.name,
+                list.path.display()
+            )?,
+            Outcome::Failed(message) => {
+                failed += 1;
+                eprintln!("{}: failed: {message} ({})", list.name, list.url);
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} lists could not be updated", done.len());
     }
     Ok(Exit::Clean)
 }

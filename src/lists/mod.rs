@@ -1,29 +1,47 @@
-//! Tracker knowledge: the curated catalogue, its validation and its fast matcher.
+//! Tracker knowledge: the curated catalogue, its validation and its fast matcher; the external
+//! lists (filter lists, Disconnect) that extend it, and their download cache.
 
+pub mod cache;
 pub mod catalogue;
 pub mod check;
+mod disconnect;
+pub mod external;
+mod filter_list;
 pub mod matcher;
+pub mod update;
 
 pub use catalogue::{Catalogue, Service, ServiceIdx, Text, Transfer};
+pub use external::{ExternalLists, ExternalMatch};
 pub use matcher::{Matcher, SignatureHit};
 
 use crate::error::Error;
 
-/// The catalogue together with its compiled matcher: built once, shared by every page.
+/// The catalogue together with its compiled matcher and the external lists: built once, shared
+/// by every page.
 #[derive(Debug)]
 pub struct Lists {
     pub catalogue: Catalogue,
     pub matcher: Matcher,
+    pub external: ExternalLists,
 }
 
 impl Lists {
     pub fn new(catalogue: Catalogue) -> Result<Lists, Error> {
         let matcher = Matcher::new(&catalogue)?;
-        Ok(Lists { catalogue, matcher })
+        Ok(Lists {
+            catalogue,
+            matcher,
+            external: ExternalLists::default(),
+        })
     }
 
     /// The catalogue embedded in the binary.
     pub fn embedded() -> Result<Lists, Error> {
         Lists::new(Catalogue::embedded()?)
+    }
+
+    /// Add external lists (loaded with [`ExternalLists::load`]).
+    pub fn with_external(self, external: ExternalLists) -> Lists {
+        Lists { external, ..self }
     }
 }

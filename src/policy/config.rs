@@ -137,8 +137,11 @@ impl Config {
                 }
             }
             if let Some(service) = &s.service {
-                // A host is accepted too: unknown third parties have no service id.
-                if catalogue.service_by_id(service).is_none() && !service.contains('.') {
+                // A host is accepted too: unknown third parties have no service id; so is the
+                // id of an external list's service (`easyprivacy:histats.com`).
+                let external = service.contains(':');
+                if catalogue.service_by_id(service).is_none() && !service.contains('.') && !external
+                {
                     return Err(at(format!(
                         "unknown service {service:?} (see `trackaudit lists`)"
                     )));
@@ -174,7 +177,19 @@ impl Config {
         }
 
         let base = path.parent().unwrap_or(Path::new("."));
-        let lists = raw.lists.iter().map(|l| base.join(l)).collect();
+        // A cached list's name (`easyprivacy`) stays a name unless such a file sits there.
+        let lists = raw
+            .lists
+            .iter()
+            .map(|l| {
+                let beside = base.join(l);
+                if crate::lists::cache::source(l).is_some() && !beside.exists() {
+                    PathBuf::from(l)
+                } else {
+                    beside
+                }
+            })
+            .collect();
         Ok(Config {
             severities,
             suppressions,

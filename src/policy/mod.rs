@@ -56,12 +56,23 @@ pub fn assess(facts: &SiteFacts, lists: &Lists, policy: &Policy) -> Vec<Finding>
 
 /// The rules a service triggers by its category and its organisation's jurisdiction.
 pub fn rules_for_service(service: &Service, transfer: Transfer) -> Vec<&'static str> {
+    rules_for_category(&service.category, service.privacy_friendly, transfer)
+}
+
+/// The rules by category and jurisdiction. An unknown jurisdiction (a service of an external
+/// list whose organisation the catalogue does not know) counts as outside the EEA: no footing
+/// for the transfer can be shown.
+pub fn rules_for_category(
+    category: &str,
+    privacy_friendly: bool,
+    transfer: Transfer,
+) -> Vec<&'static str> {
     let outside_eea = transfer != Transfer::Eea;
     // A country-level adequacy decision (Switzerland, UK, Japan…) is a footing that holds.
     let without_own_adequacy = outside_eea && transfer != Transfer::Adequacy;
-    match service.category.as_str() {
+    match category {
         "advertising" => vec![rules::TRACKING_PIXEL],
-        "analytics" if service.privacy_friendly => vec![rules::PRIVACY_FRIENDLY_ANALYTICS],
+        "analytics" if privacy_friendly => vec![rules::PRIVACY_FRIENDLY_ANALYTICS],
         "analytics" if outside_eea => vec![rules::NON_EEA_ANALYTICS],
         "tag-manager" if outside_eea => vec![rules::TAG_MANAGER],
         "session-recording" if outside_eea => {
@@ -73,6 +84,22 @@ pub fn rules_for_service(service: &Service, transfer: Transfer) -> Vec<&'static 
         "analytics" | "tag-manager" | "video" | "audio" => vec![],
         _ if without_own_adequacy => vec![rules::NON_EEA_TRANSFER],
         _ => vec![],
+    }
+}
+
+/// The service a finding is about: its id, and whether it is a privacy-enhanced mode.
+#[derive(Clone, Copy)]
+struct About<'a> {
+    id: &'a str,
+    privacy_enhanced: bool,
+}
+
+impl<'a> From<&'a Service> for About<'a> {
+    fn from(service: &'a Service) -> Self {
+        About {
+            id: &service.id,
+            privacy_enhanced: service.privacy_enhanced,
+        }
     }
 }
 
@@ -92,7 +119,7 @@ impl Findings<'_> {
         &mut self,
         rule: &Rule,
         subject: &str,
-        service: Option<&Service>,
+        service: Option<About<'_>>,
         host: Option<String>,
         advice: Text,
         pages: impl IntoIterator<Item = PageUrl>,
@@ -107,7 +134,7 @@ impl Findings<'_> {
         self.findings.push(Finding {
             rule: rule.id.to_owned(),
             severity,
-            service: service.map(|s| s.id.clone()),
+            service: service.map(|s| s.id.to_owned()),
             host,
             title: format!("{}: {subject}", rule.title().get(lang)),
             rationale: rule.rationale().get(lang).to_owned(),
@@ -138,7 +165,7 @@ impl Findings<'_> {
                 self.push(
                     rule,
                     &service.name,
-                    Some(service),
+                    Some(service.into()),
                     None,
                     advice,
                     service_facts.pages.iter().cloned(),
@@ -146,10 +173,62 @@ impl Findings<'_> {
                 );
             }
         }
+        for (id, external) in &facts.external {
+            let info = &external.info;
+            let transfer = catalogue.transfer_for_country(&info.country, info.dpf);
+            // The subject names the list: the knowledge comes from it, not from the catalogue.
+            let subject = format!("{} ({})", info.name, info.list);
+            let about = About {
+                id,
+                privacy_enhanced: false,
+            };
+            let rules = rules_for_category(info.category, false, transfer);
+            for rule_id in &rules {
+                let rule = rule(rule_id);
+                self.push(
+                    rule,
+                    &subject,
+                    Some(about),
+                    None,
+                    rule.advice(),
+                    external.facts.pages.iter().cloned(),
+                    &external.facts.evidence,
+                );
+            }
+            // A 1×1 image stays a tracking pixel when a list names its host in another category:
+            // the list tells who, the pixel tells how.
+            let pixel_pages: BTreeSet<PageUrl> = external
+                .facts
+                .hosts
+                .iter()
+                .filter_map(|h| facts.hosts.get(h))
+                .flat_map(|h| h.pixel_pages.iter().cloned())
+                .collect();
+            if !pixel_pages.is_empty() && !rules.contains(&rules::TRACKING_PIXEL) {
+                let rule = rule(rules::TRACKING_PIXEL);
+                let evidence: Vec<Evidence> = external
+                    .facts
+                    .evidence
+                    .iter()
+                    .filter(|e| e.kind == crate::observe::EvidenceKind::Img)
+                    .cloned()
+                    .collect();
+                self.push(
+                    rule,
+                    &subject,
+                    Some(about),
+                    None,
+                    rule.advice(),
+                    pixel_pages,
+                    &evidence,
+                );
+            }
+        }
     }
 
     fn hosts(&mut self, facts: &SiteFacts) {
-        for (host, host_facts) in facts.hosts.iter().filter(|(_, h)| h.service.is_none()) {
+        let unclaimed = |h: &crate::audit::HostFacts| h.service.is_none() && h.external.is_none();
+        for (host, host_facts) in facts.hosts.iter().filter(|(_, h)| unclaimed(h)) {
             let pixel = !host_facts.pixel_pages.is_empty();
             let rule = rule(if pixel {
                 rules::TRACKING_PIXEL
@@ -201,13 +280,14 @@ impl Findings<'_> {
                     snippet: f.snippet.clone(),
                     tracking_id: None,
                     consent_gated: false,
+                    list_match: None,
                 })
                 .collect();
             let host = service.is_none().then(|| host.to_owned());
             self.push(
                 rule,
                 subject,
-                service,
+                service.map(About::from),
                 host,
                 rule.advice(),
                 forms.iter().map(|f| f.page.clone()),
@@ -268,6 +348,7 @@ impl Findings<'_> {
                     snippet: snippet.clone(),
                     tracking_id: None,
                     consent_gated: false,
+                    list_match: None,
                 })
                 .collect();
             let pages = facts

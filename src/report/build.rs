@@ -29,9 +29,27 @@ pub fn build_site(
                 pages: f.pages.iter().map(|p| p.to_string()).collect(),
                 evidence: f.evidence.clone(),
                 more_evidence: f.more_evidence,
+                list: None,
             }
         })
         .collect();
+    services.extend(facts.external.values().map(|e| {
+        let (info, f) = (&e.info, &e.facts);
+        ServiceReport {
+            id: info.id.clone(),
+            name: info.name.clone(),
+            organization: info.organization.clone(),
+            country: info.country.clone(),
+            category: info.category.to_owned(),
+            transfer: catalogue.transfer_for_country(&info.country, info.dpf),
+            hosts: f.hosts.iter().cloned().collect(),
+            tracking_ids: f.tracking_ids.iter().cloned().collect(),
+            pages: f.pages.iter().map(|p| p.to_string()).collect(),
+            evidence: f.evidence.clone(),
+            more_evidence: f.more_evidence,
+            list: Some(info.list.to_string()),
+        }
+    }));
     services.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.id.cmp(&b.id)));
     let third_parties: Vec<ThirdParty> = facts
         .hosts
@@ -39,7 +57,10 @@ pub fn build_site(
         .map(|(host, h)| ThirdParty {
             host: host.clone(),
             domain: h.domain.clone(),
-            service: h.service.map(|i| catalogue.services[i].id.clone()),
+            service: h
+                .service
+                .map(|i| catalogue.services[i].id.clone())
+                .or_else(|| h.external.clone()),
             pages: h.pages.len(),
         })
         .collect();

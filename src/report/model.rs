@@ -93,6 +93,9 @@ pub struct ServiceReport {
     /// Evidence items beyond the ones listed (the list is capped per service).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub more_evidence: usize,
+    /// The external list (`--list`) this service comes from; absent for the curated catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -106,6 +109,16 @@ pub struct Evidence {
     pub tracking_id: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub consent_gated: bool,
+    /// For a service found by an external list: the list and the rule that matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_match: Option<ListMatch>,
+}
+
+/// An external list's rule that matched a request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ListMatch {
+    pub list: String,
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

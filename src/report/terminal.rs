@@ -159,15 +159,11 @@ fn finding_block(
         },
     );
     if let Some(service) = service {
-        let country = if service.country.is_empty() {
-            label(lang, Label::Unknown)
-        } else {
-            &service.country
-        };
+        let country = or_unknown(&service.country, lang);
         let _ = writeln!(
             out,
             "{indent}{} · {country} · {}: {} · {pages} {pages_label}",
-            service.organization,
+            or_unknown(&service.organization, lang),
             label(lang, Label::Transfer),
             i18n::transfer(lang, service.transfer),
         );
@@ -197,6 +193,9 @@ fn finding_block(
             paint.dim(&format!("[{}]", kind_name(evidence))),
             shorten(what, 110),
         );
+        if let Some(matched) = &evidence.list_match {
+            let _ = writeln!(out, "{indent}{}: {}", matched.list, matched.rule);
+        }
     }
     let _ = writeln!(out, "{indent}→ {}", finding.advice);
 }
@@ -242,6 +241,15 @@ fn over_time(out: &mut String, site: &Site, suppressed: &[&Finding], lang: Lang,
     }
 }
 
+/// A service of an external list may come without organisation or country.
+fn or_unknown(text: &str, lang: Lang) -> &str {
+    if text.is_empty() {
+        label(lang, Label::Unknown)
+    } else {
+        text
+    }
+}
+
 fn kind_name(evidence: &crate::report::model::Evidence) -> String {
     serde_json::to_value(evidence.kind)
         .ok()
@@ -272,7 +280,12 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
             .as_ref()
             .and_then(|id| site.services.iter().find(|s| &s.id == id));
         let who = match service {
-            Some(s) => format!("{} ({}, {})", s.name, s.organization, s.country),
+            Some(s) => format!(
+                "{} ({}, {})",
+                s.name,
+                or_unknown(&s.organization, lang),
+                or_unknown(&s.country, lang)
+            ),
             None => format!("— {}", label(lang, Label::Unknown)),
         };
         let _ = writeln!(
