@@ -150,6 +150,10 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
                 Ok(re) if re.is_match("") => {
                     problems.push(format!("{at}: signature {signature:?} matches empty text"))
                 }
+                Ok(_) if has_wide_counted_repetition(signature) => problems.push(format!(
+                    "{at}: signature {signature:?} has a counted repetition above {MAX_REPETITION}: \
+                     it slows down the scan of every inline script (use `.*?` instead)"
+                )),
                 Ok(_) => {}
             }
         }
@@ -215,6 +219,20 @@ fn check_text(problems: &mut Vec<String>, at: &str, field: &str, text: &Text) {
     if text.en.trim().is_empty() || text.nl.trim().is_empty() {
         problems.push(format!("{at}: {field} needs both en and nl"));
     }
+}
+
+/// All signatures run as one `RegexSet`; a counted repetition such as `{0,200}` multiplies its
+/// automaton's states and once made the whole set fall back to its slowest engine.
+const MAX_REPETITION: u32 = 100;
+
+fn has_wide_counted_repetition(signature: &str) -> bool {
+    static COUNTED: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\{\d*,(\d+)\}").expect("static regex"));
+    COUNTED.captures_iter(signature).any(|caps| {
+        caps[1]
+            .parse::<u32>()
+            .map_or(true, |max| max > MAX_REPETITION)
+    })
 }
 
 fn is_host_pattern(host: &str) -> bool {

@@ -51,6 +51,7 @@ pub fn observe_html(html: &str, page_url: &Url, matcher: &Matcher) -> PageObserv
         raw: Vec::new(),
         out: PageObservations::default(),
         element_count: 0,
+        last_snippet: None,
     };
     walker.walk(&document, false);
     drop(document);
@@ -80,6 +81,8 @@ struct Walker<'m> {
     raw: Vec<RawRef>,
     out: PageObservations,
     element_count: usize,
+    /// The snippet of the element seen last, by its number.
+    last_snippet: Option<(usize, String)>,
 }
 
 impl Walker<'_> {
@@ -318,10 +321,23 @@ impl Walker<'_> {
         if raw.len() > RAW_URL_MAX {
             return;
         }
+        // Links to follow need no evidence; building a snippet for each of them is wasted work,
+        // and an element with several URLs (srcset) shares one.
+        let snippet = match target {
+            RefTarget::Link | RefTarget::PrivacyLink => String::new(),
+            _ => match &self.last_snippet {
+                Some((element, snippet)) if *element == self.element_count => snippet.clone(),
+                _ => {
+                    let snippet = start_tag(e);
+                    self.last_snippet = Some((self.element_count, snippet.clone()));
+                    snippet
+                }
+            },
+        };
         self.raw.push(RawRef {
             target,
             raw: raw.to_owned(),
-            snippet: start_tag(e),
+            snippet,
             consent_gated: gated,
             element: self.element_count,
             pixel,
@@ -438,15 +454,24 @@ fn is_pixel(e: &Element) -> bool {
 
 /// The element's start tag, rebuilt from its attributes, as evidence.
 fn start_tag(e: &Element) -> String {
-    let mut tag = format!("<{}", e.name());
+    let mut tag = String::with_capacity(SNIPPET_MAX + 16);
+    tag.push('<');
+    tag.push_str(e.name());
     for (name, value) in e.attrs() {
         if tag.len() > SNIPPET_MAX {
             break;
         }
-        if value.is_empty() {
-            tag.push_str(&format!(" {name}"));
-        } else {
-            tag.push_str(&format!(" {name}=\"{}\"", value.replace('"', "&quot;")));
+        tag.push(' ');
+        tag.push_str(name);
+        if !value.is_empty() {
+            tag.push_str("=\"");
+            for (i, piece) in value.split('"').enumerate() {
+                if i > 0 {
+                    tag.push_str("&quot;");
+                }
+                tag.push_str(piece);
+            }
+            tag.push('"');
         }
     }
     tag.push('>');
