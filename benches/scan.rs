@@ -21,7 +21,7 @@ mod site;
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -44,6 +44,8 @@ const CONCURRENCY: usize = 16;
 const SCAN_VS_PARSE_TARGET: f64 = 0.60;
 const RSS_TARGET_MB: f64 = 200.0;
 const RSS_TARGET_PAGES: usize = 5000;
+/// A scan with EasyPrivacy loaded may take at most this much longer than one without.
+const LIST_OVERHEAD_TARGET: f64 = 1.2;
 /// Above this share of a core used by other processes, a measurement is flagged as disturbed.
 const OTHERS_WARNING_PERCENT: f64 = 20.0;
 /// Services every scan of the generated site must find (see `site.rs`), and third-party hosts
@@ -115,8 +117,9 @@ fn bench(pages: usize) -> Result<()> {
         parse,
         observe,
         analyse,
-        small_scan: measure_scan(&base, small_pages, small_pages, &work, &server)?,
-        full_scan: measure_scan(&base, pages + 100, pages, &work, &server)?,
+        small_scan: measure_scan(&base, small_pages, small_pages, &work, &server, None)?,
+        full_scan: measure_scan(&base, pages + 100, pages, &work, &server, None)?,
+        listed_scan: measure_scan(&base, pages + 100, pages, &work, &server, Some(&filter_list()))?,
     };
 
     println!();
@@ -374,6 +377,18 @@ fn on_all_cores(
     Ok((wall, CpuClock::now(server)?.since(before)))
 }
 
+/// The real EasyPrivacy list where the shared test data is (it may not be bundled), else the
+/// project's small sample in the same syntax.
+fn filter_list() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let real = root.join("../shared/data/easyprivacy.txt");
+    if real.is_file() {
+        real
+    } else {
+        root.join("fixtures/lists/sample-filter-list.txt")
+    }
+}
+
 /// Run the release binary on the served site and check its report.
 fn measure_scan(
     base: &Url,
@@ -381,6 +396,7 @@ fn measure_scan(
     expected_pages: usize,
     work: &Path,
     server: &Server,
+    list: Option<&Path>,
 ) -> Result<Row> {
     let output = work.join(format!("scan-{expected_pages}.json"));
     let _ = std::fs::remove_file(&output);
@@ -397,6 +413,11 @@ fn measure_scan(
         output.to_str().context("non-UTF-8 temp path")?,
         "-q",
     ];
+    let list_args: Vec<&str> = match list {
+        Some(path) => vec!["--list", path.to_str().context("non-UTF-8 list path")?],
+        None => Vec::new(),
+    };
+    let scan_args: Vec<&str> = scan_args.into_iter().chain(list_args).collect();
     eprintln!("running: {}", scan_args.join(" "));
 
     let before = CpuClock::now(server)?;
@@ -420,7 +441,10 @@ fn measure_scan(
     );
     let report = trackaudit::report::read_json(&output)?;
     check_report(&report, expected_pages)?;
-    let label = format!("scan, --max-pages {max_pages}");
+    let label = match list.and_then(|l| l.file_name()) {
+        Some(name) => format!("scan, --max-pages {max_pages} --list {}", name.to_string_lossy()),
+        None => format!("scan, --max-pages {max_pages}"),
+    };
     Ok(Row {
         peak_rss_kib: Some(run.peak_rss_kib),
         ..Row::new(label, expected_pages, run.wall, run.cpu + used.own, used)
@@ -559,6 +583,8 @@ struct Results {
     analyse: Row,
     small_scan: Row,
     full_scan: Row,
+    /// The full scan with an EasyPrivacy-style filter list loaded.
+    listed_scan: Row,
 }
 
 fn print_table(results: &Results) {
@@ -570,6 +596,7 @@ fn print_table(results: &Results) {
         &r.analyse,
         &r.small_scan,
         &r.full_scan,
+        &r.listed_scan,
     ];
     println!(
         "{:<46} {:>6} {:>7} {:>8} {:>6} {:>8} {:>7} {:>7} {:>9}",
@@ -626,6 +653,7 @@ fn print_ratios(pages: usize, results: &Results) {
         analyse,
         small_scan: small,
         full_scan: full,
+        listed_scan: listed,
     } = results;
     let scan = full.pages_per_second();
     let vs_parse = scan / parse.pages_per_second();
@@ -645,6 +673,11 @@ fn print_ratios(pages: usize, results: &Results) {
     println!(
         "scan ÷ fetch floor      {:>6.2}",
         scan / fetch.pages_per_second()
+    );
+    let with_list = listed.wall.as_secs_f64() / full.wall.as_secs_f64();
+    println!(
+        "scan with filter list ÷ scan without  {with_list:>5.2}   target ≤ {LIST_OVERHEAD_TARGET:.2}   {}",
+        verdict(with_list <= LIST_OVERHEAD_TARGET)
     );
     let (full_rss, small_rss) = (
         full.peak_rss_kib.unwrap_or(0),

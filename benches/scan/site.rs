@@ -628,6 +628,7 @@ var lindeConfig = {{"ajaxUrl":"\/wp-admin\/admin-ajax.php","restUrl":"\/wp-json\
     fn body_scripts(&mut self, out: &mut String) {
         out.push_str(
             "<script src=\"https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js\" id=\"jquery-js\"></script>\n\
+             <script src=\"https://static.getclicky.com/js\" async></script>\n\
              <script src=\"/wp-content/themes/linde/assets/js/main.js?ver=3.2.1\" id=\"linde-main-js\"></script>\n\
              <script src=\"/wp-includes/js/dist/hooks.min.js?ver=6.5.2\" id=\"wp-hooks-js\"></script>\n\
              <script>document.documentElement.className = document.documentElement.className.replace('no-js', 'js');\
