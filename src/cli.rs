@@ -98,29 +98,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "UA")]
     pub user_agent: Option<String>,
 
-    /// Output format (repeatable)
-    #[arg(long, value_enum, value_name = "FORMAT", default_value = "terminal")]
-    pub format: Vec<FormatArg>,
-
-    /// Write the report here: a file for one format, a folder for several
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-
-    /// Language of the report [default: from LANG, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
-
-    /// Exit with 1 when a finding has this severity or higher
-    #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: FailOn,
-
-    /// When to use colours in the terminal report (NO_COLOR is respected)
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-
-    /// Field separator of the CSV report: `,` or `;` (Dutch spreadsheet settings)
-    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_separator)]
-    pub csv_separator: u8,
+    #[command(flatten)]
+    pub out: OutputArgs,
 
     /// Severities and suppressions [default: ./trackaudit.toml if present]
     #[arg(long, value_name = "FILE")]
@@ -173,6 +152,13 @@ pub struct ReportArgs {
     #[arg(value_name = "SCAN.JSON")]
     pub input: PathBuf,
 
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How and where a report is written: shared by `scan` and `report`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format (repeatable)
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "terminal")]
     pub format: Vec<FormatArg>,
@@ -181,19 +167,19 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Language of the report's labels [default: from LANG, else en]
+    /// Language of the report [default: from LANG, else en]
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 
-    /// When to use colours in the terminal report
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-
-    /// JUnit failures are the findings at or above this severity
+    /// Findings at this severity or higher fail: exit code 1 of a scan, failures in JUnit
     #[arg(long, value_enum, default_value = "high")]
     pub fail_on: FailOn,
 
-    /// Field separator of the CSV report: `,` or `;`
+    /// When to use colours in the terminal report (NO_COLOR is respected)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+
+    /// Field separator of the CSV report: `,` or `;` (Dutch spreadsheet settings)
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_separator)]
     pub csv_separator: u8,
 }

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use cli::{
     Cli, ColorArg, Command, DiffArgs, DiffFormat, FailOn, FormatArg, LangArg, ListsArgs,
-    ReportArgs, ScanArgs,
+    OutputArgs, ReportArgs, ScanArgs,
 };
 use trackaudit::Lang;
 use trackaudit::crawl::CrawlConfig;
@@ -85,8 +85,7 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     let config = load_config(args, &catalogue)?;
     let lists = Arc::new(load_lists(args, &config, catalogue)?);
     let settings = scan_settings(args, config)?;
-    let formats = formats(&args.format);
-    check_outputs(&formats, args.output.as_deref())?;
+    check_outputs(&args.out)?;
     let lang = settings.policy.lang;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -114,19 +113,7 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    let options = RenderOptions {
-        lang,
-        color: false,
-        fail_on: settings.fail_on,
-        csv_separator: args.csv_separator,
-    };
-    write_outputs(
-        &report,
-        &formats,
-        args.output.as_deref(),
-        options,
-        args.color,
-    )?;
+    write_outputs(&report, &args.out, lang)?;
     Ok(exit_for(&report))
 }
 
@@ -234,12 +221,12 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
     Ok(ScanSettings {
         crawl,
         policy: Policy {
-            lang: lang(args.lang),
+            lang: lang(args.out.lang),
             severities: config.severities,
         },
         suppressions: config.suppressions,
         baseline,
-        fail_on: fail_on(args.fail_on),
+        fail_on: fail_on(args.out.fail_on),
     })
 }
 
@@ -282,8 +269,8 @@ fn formats(args: &[FormatArg]) -> Vec<Format> {
 }
 
 /// Without --output only one format fits on stdout.
-fn check_outputs(formats: &[Format], output: Option<&Path>) -> Result<()> {
-    if output.is_none() && formats.len() > 1 {
+fn check_outputs(out: &OutputArgs) -> Result<()> {
+    if out.output.is_none() && formats(&out.format).len() > 1 {
         bail!(usage(anyhow::anyhow!(
             "several formats need --output: a file for one format besides terminal, a folder for more"
         )));
@@ -293,13 +280,15 @@ fn check_outputs(formats: &[Format], output: Option<&Path>) -> Result<()> {
 
 /// The terminal report goes to stdout; other formats go to --output (a file for one, a folder
 /// for several) or, when they are the only format, to stdout.
-fn write_outputs(
-    report: &Report,
-    formats: &[Format],
-    output: Option<&Path>,
-    options: RenderOptions,
-    color: ColorArg,
-) -> Result<()> {
+fn write_outputs(report: &Report, out: &OutputArgs, lang: Lang) -> Result<()> {
+    let formats = formats(&out.format);
+    let output = out.output.as_deref();
+    let options = RenderOptions {
+        lang,
+        color: false,
+        fail_on: fail_on(out.fail_on),
+        csv_separator: out.csv_separator,
+    };
     let files: Vec<Format> = match output {
         Some(_) if formats == [Format::Terminal] => vec![Format::Terminal],
         Some(_) => formats
@@ -311,7 +300,7 @@ fn write_outputs(
     };
     for format in formats.iter().filter(|f| !files.contains(f)) {
         let on_stdout = RenderOptions {
-            color: use_color(color, *format),
+            color: use_color(out.color, *format),
             ..options
         };
         let text = report::render(report, *format, &on_stdout);
@@ -356,26 +345,13 @@ fn use_color(color: ColorArg, format: Format) -> bool {
 
 fn run_report(args: &ReportArgs) -> Result<Exit> {
     let report = report::read_json(&args.input).map_err(usage)?;
-    let formats = formats(&args.format);
-    check_outputs(&formats, args.output.as_deref())?;
-    let lang = match args.lang {
+    check_outputs(&args.out)?;
+    let lang = match args.out.lang {
         Some(l) => lang(Some(l)),
         None if !report.lang.is_empty() => Lang::from_locale(&report.lang),
         None => lang(None),
     };
-    let options = RenderOptions {
-        lang,
-        color: false,
-        fail_on: fail_on(args.fail_on),
-        csv_separator: args.csv_separator,
-    };
-    write_outputs(
-        &report,
-        &formats,
-        args.output.as_deref(),
-        options,
-        args.color,
-    )?;
+    write_outputs(&report, &args.out, lang)?;
     Ok(Exit::Clean)
 }
 
