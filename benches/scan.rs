@@ -119,7 +119,14 @@ fn bench(pages: usize) -> Result<()> {
         analyse,
         small_scan: measure_scan(&base, small_pages, small_pages, &work, &server, None)?,
         full_scan: measure_scan(&base, pages + 100, pages, &work, &server, None)?,
-        listed_scan: measure_scan(&base, pages + 100, pages, &work, &server, Some(&filter_list()))?,
+        listed_scan: measure_scan(
+            &base,
+            pages + 100,
+            pages,
+            &work,
+            &server,
+            Some(&filter_list()),
+        )?,
     };
 
     println!();
@@ -442,7 +449,10 @@ fn measure_scan(
     let report = trackaudit::report::read_json(&output)?;
     check_report(&report, expected_pages)?;
     let label = match list.and_then(|l| l.file_name()) {
-        Some(name) => format!("scan, --max-pages {max_pages} --list {}", name.to_string_lossy()),
+        Some(name) => format!(
+            "scan, --max-pages {max_pages} --list {}",
+            name.to_string_lossy()
+        ),
         None => format!("scan, --max-pages {max_pages}"),
     };
     Ok(Row {
