@@ -2,7 +2,7 @@
 
 use crate::Lang;
 use crate::lists::Transfer;
-use crate::report::model::{Severity, Verdict};
+use crate::report::model::{Severity, Summary, Verdict};
 
 /// A fixed label of the report.
 #[derive(Debug, Clone, Copy)]
@@ -136,4 +136,26 @@ pub fn transfer(lang: Lang, transfer: Transfer) -> &'static str {
         (Lang::Nl, Transfer::NoAdequacy) => "geen adequaatheidsbesluit",
         (Lang::Nl, Transfer::Unknown) => "onbekend",
     }
+}
+
+/// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages scanned, 0 errors"
+pub fn counts(lang: Lang, s: &Summary) -> String {
+    let sev = |severity| self::severity(lang, severity).to_lowercase();
+    format!(
+        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {}, {} {}",
+        s.high,
+        sev(Severity::High),
+        s.medium,
+        sev(Severity::Medium),
+        s.low,
+        sev(Severity::Low),
+        s.info,
+        sev(Severity::Info),
+        s.third_parties,
+        label(lang, Label::ThirdParties),
+        s.pages,
+        label(lang, Label::PagesScanned),
+        s.errors,
+        label(lang, Label::Errors),
+    )
 }

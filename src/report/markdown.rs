@@ -8,9 +8,7 @@ use std::fmt::Write;
 
 use crate::Lang;
 use crate::report::i18n::{self, Label, label};
-use crate::report::model::{
-    Finding, FindingStatus, Report, ServiceReport, Severity, Site, Suppression,
-};
+use crate::report::model::{Finding, FindingStatus, Report, ServiceReport, Site, Suppression};
 
 /// Third-party hosts named in the summary line; the rest are counted.
 const HOSTS_SHOWN: usize = 12;
@@ -60,25 +58,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang) {
 }
 
 fn counts_line(site: &Site, lang: Lang) -> String {
-    let s = &site.summary;
-    let severity = |sev| i18n::severity(lang, sev).to_lowercase();
-    let mut line = format!(
-        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {}, {} {}",
-        s.high,
-        severity(Severity::High),
-        s.medium,
-        severity(Severity::Medium),
-        s.low,
-        severity(Severity::Low),
-        s.info,
-        severity(Severity::Info),
-        s.third_parties,
-        label(lang, Label::ThirdParties),
-        s.pages,
-        label(lang, Label::PagesScanned),
-        s.errors,
-        label(lang, Label::Errors),
-    );
+    let mut line = i18n::counts(lang, &site.summary);
     let suppressed = suppressed_findings(site).count();
     if suppressed > 0 {
         let _ = write!(

@@ -87,24 +87,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         paint.bold(&format!("{}:", label(lang, Label::Verdict))),
         paint.verdict(s.verdict, i18n::verdict(lang, s.verdict))
     );
-    let _ = writeln!(
-        out,
-        "  {} {} · {} {} · {} {} · {} {} · {} {} · {} {}, {} {}",
-        s.high,
-        i18n::severity(lang, Severity::High).to_lowercase(),
-        s.medium,
-        i18n::severity(lang, Severity::Medium).to_lowercase(),
-        s.low,
-        i18n::severity(lang, Severity::Low).to_lowercase(),
-        s.info,
-        i18n::severity(lang, Severity::Info).to_lowercase(),
-        s.third_parties,
-        label(lang, Label::ThirdParties),
-        s.pages,
-        label(lang, Label::PagesScanned),
-        s.errors,
-        label(lang, Label::Errors),
-    );
+    let _ = writeln!(out, "  {}", i18n::counts(lang, s));
     out.push('\n');
     let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
         site.findings.iter().partition(|f| f.suppressed.is_some());
