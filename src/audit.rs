@@ -79,10 +79,7 @@ pub struct SiteFacts {
 impl SiteFacts {
     /// Pages that were fetched and answered with a success status.
     pub fn scanned_pages(&self) -> usize {
-        self.pages
-            .iter()
-            .filter(|p| p.error.is_none() && p.status.is_some_and(|s| s < 400))
-            .count()
+        self.pages.iter().filter(|p| p.scanned()).count()
     }
 }
 

@@ -161,3 +161,19 @@ fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
     let pages = report["sites"][0]["pages"].as_array().unwrap().len();
     assert!((1..1000).contains(&pages), "{pages} pages");
 }
+
+#[test]
+fn a_start_page_that_redirects_off_site_says_where_it_went() {
+    let server = misbehaving::start();
+    let (code, report) = scan_json(&[&server.url("/away"), "--max-pages", "1"]);
+    assert_eq!(code, 3, "nothing of the site was scanned");
+    let start = &report["sites"][0]["pages"][0];
+    assert!(
+        start["error"]
+            .as_str()
+            .unwrap()
+            .contains("https://elsewhere.example.org/landing"),
+        "{start}"
+    );
+    assert_eq!(report["sites"][0]["summary"]["verdict"], "error");
+}

@@ -269,6 +269,12 @@ impl Crawler {
                     leaves_site,
                 });
                 if leaves_site {
+                    // Nothing of the site would be scanned: say where it went instead.
+                    if depth == 0 {
+                        page.error = Some(format!(
+                            "the start page redirects to {next}, outside the site: scan that address instead"
+                        ));
+                    }
                     return Some((page, Vec::new()));
                 }
                 if chain.iter().any(|u| u == next.as_str()) {

@@ -86,11 +86,7 @@ pub fn summarize(site: &Site, fail_on: Option<Severity>) -> Summary {
         .filter(|f| f.suppressed.is_none())
         .collect();
     let count = |severity| active.iter().filter(|f| f.severity == severity).count();
-    let scanned = site
-        .pages
-        .iter()
-        .filter(|p| p.error.is_none() && p.status.is_some_and(|s| s < 400))
-        .count();
+    let scanned = site.pages.iter().filter(|p| p.scanned()).count();
     let verdict = if scanned == 0 {
         Verdict::Error
     } else if fail_on.is_some_and(|t| active.iter().any(|f| f.severity >= t)) {

@@ -68,6 +68,13 @@ pub struct Page {
     pub depth: usize,
 }
 
+impl Page {
+    /// The page answered with success and was read (a redirect or an error is not scanned).
+    pub fn scanned(&self) -> bool {
+        self.error.is_none() && self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Redirect {
     pub from: String,
