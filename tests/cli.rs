@@ -331,3 +331,19 @@ fn each_finding_is_printed_once_in_the_terminal_report() {
         "{text}"
     );
 }
+
+#[test]
+fn the_readme_documents_every_scan_option() {
+    let help = trackaudit().args(["scan", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let flag = regex::Regex::new(r"--[a-z][a-z-]+").unwrap();
+    let missing: Vec<&str> = flag
+        .find_iter(&help)
+        .map(|m| m.as_str())
+        .filter(|f| !matches!(*f, "--help" | "--version"))
+        .filter(|f| !readme.contains(f))
+        .collect();
+    assert!(missing.is_empty(), "README does not mention {missing:?}");
+}
