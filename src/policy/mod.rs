@@ -177,7 +177,17 @@ impl Findings<'_> {
             let info = &external.info;
             let transfer = catalogue.transfer_for_country(&info.country, info.dpf);
             // The subject names the list: the knowledge comes from it, not from the catalogue.
-            let subject = format!("{} ({})", info.name, info.list);
+            // A list that names no country leaves the jurisdiction open: the title says so
+            // rather than let "outside the EEA" pass for a known fact.
+            let subject = if transfer == Transfer::Unknown {
+                let unknown = match self.lang() {
+                    Lang::En => "organisation and country unknown",
+                    Lang::Nl => "organisatie en land onbekend",
+                };
+                format!("{} ({}; {unknown})", info.name, info.list)
+            } else {
+                format!("{} ({})", info.name, info.list)
+            };
             let about = About {
                 id,
                 privacy_enhanced: false,
