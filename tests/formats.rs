@@ -529,7 +529,7 @@ fn markdown_summarises_the_site_with_verdict_counts_and_a_table_worst_first() {
     );
     assert!(text.contains("**Verdict:** FAIL — findings at or above the failure threshold"));
     assert!(text.contains(&format!(
-        "{} high · {} medium · {} low · {} info · 16 third parties · 17 pages scanned, 0 errors",
+        "{} high · {} medium · {} low · {} info · 16 third parties · 17 pages visited, 0 errors",
         summary.high, summary.medium, summary.low, summary.info
     )));
     assert!(
@@ -563,7 +563,7 @@ fn markdown_speaks_dutch_as_a_dutch_dpo_writes() {
         "| Ernst | Bevinding | Dienst (organisatie) | Land · doorgifte | Pagina's |",
         "| HOOG |",
         "EU-VS Data Privacy Framework",
-        "pagina's gescand",
+        "pagina's bezocht",
         "**Derde partijen (16):**",
         "en nog 4",
         "persoonsgegeven onder de AVG",

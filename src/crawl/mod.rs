@@ -407,7 +407,8 @@ impl Crawler {
             }
             Ok(_) => Robots::allow_all(),
             Err(e) => {
-                tracing::warn!("{robots_url}: {e}; crawling as if it allowed everything");
+                // The page fetch that follows reports an unreachable host; this is detail.
+                tracing::info!("{robots_url}: {e}; crawling as if it allowed everything");
                 Robots::allow_all()
             }
         };

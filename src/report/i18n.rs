@@ -42,8 +42,8 @@ pub fn label(lang: Lang, label: Label) -> &'static str {
         (Lang::Nl, Site) => "Site",
         (Lang::En, Verdict) => "Verdict",
         (Lang::Nl, Verdict) => "Oordeel",
-        (Lang::En, PagesScanned) => "pages scanned",
-        (Lang::Nl, PagesScanned) => "pagina's gescand",
+        (Lang::En, PagesScanned) => "pages visited",
+        (Lang::Nl, PagesScanned) => "pagina's bezocht",
         (Lang::En, Errors) => "errors",
         (Lang::Nl, Errors) => "fouten",
         (Lang::En, ThirdParties) => "third parties",
@@ -138,7 +138,7 @@ pub fn transfer(lang: Lang, transfer: Transfer) -> &'static str {
     }
 }
 
-/// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages scanned, 0 errors"
+/// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages visited, 0 errors"
 pub fn counts(lang: Lang, s: &Summary) -> String {
     let sev = |severity| self::severity(lang, severity).to_lowercase();
     format!(
