@@ -1,7 +1,6 @@
 //! The curated catalogue: services, organisations, categories and jurisdictions, read from the
 //! TOML files of `tracker-lists/` (embedded at build time, or a folder given at run time).
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -251,17 +250,6 @@ impl Catalogue {
             .sum()
     }
 
-    /// Services per category, for the `lists` overview.
-    pub fn by_category(&self) -> BTreeMap<&str, Vec<&Service>> {
-        let mut map: BTreeMap<&str, Vec<&Service>> = BTreeMap::new();
-        for service in &self.services {
-            map.entry(service.category.as_str())
-                .or_default()
-                .push(service);
-        }
-        map
-    }
-
     /// Services whose id, name, organisation or host patterns contain `text` (case-insensitive).
     pub fn search(&self, text: &str) -> Vec<&Service> {
         let needle = text.to_lowercase();
@@ -274,15 +262,6 @@ impl Catalogue {
                     .chain(s.urls.iter())
                     .any(|field| field.to_lowercase().contains(&needle))
             })
-            .collect()
-    }
-
-    /// A lookup of service index by id, for modules that resolve many ids.
-    pub fn id_index(&self) -> HashMap<&str, ServiceIdx> {
-        self.services
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
             .collect()
     }
 }
