@@ -67,7 +67,7 @@ fn site_rows(site: &Site) -> Vec<[String; 15]> {
 
 /// One row per page; a finding without pages (site-wide) still gets one row.
 fn finding_rows(site: &Site, finding: &Finding, status: &str) -> Vec<[String; 15]> {
-    let service = service_of(site, finding);
+    let service = site.service_of(finding);
     if finding.pages.is_empty() {
         return vec![row(site, "", finding, service, status)];
     }
@@ -113,11 +113,6 @@ fn status(status: Option<FindingStatus>) -> &'static str {
         Some(FindingStatus::Unchanged) => "unchanged",
         None => "",
     }
-}
-
-fn service_of<'a>(site: &'a Site, finding: &Finding) -> Option<&'a ServiceReport> {
-    let id = finding.service.as_deref()?;
-    site.services.iter().find(|s| s.id == id)
 }
 
 /// The service's ids; for a finding without a service, the ids in its own evidence.

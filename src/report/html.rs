@@ -242,7 +242,7 @@ fn t(lang: Lang, key: T) -> &'static str {
 
 /// `HIGH` → `High`, for tiles and table headers.
 fn severity_word(lang: Lang, severity: Severity) -> String {
-    capitalize(&i18n::severity(lang, severity).to_lowercase())
+    i18n::capitalize(&i18n::severity(lang, severity).to_lowercase())
 }
 
 /// The verdict's first word (`FAIL`, `AFGEKEURD`): the shared labels read "WORD — explanation".
@@ -253,14 +253,6 @@ fn verdict_word(lang: Lang, verdict: Verdict) -> &'static str {
 
 fn pages_label(lang: Lang, n: usize) -> &'static str {
     label(lang, if n == 1 { Label::Page } else { Label::Pages })
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -610,7 +602,7 @@ fn severity_slot(severity: Severity) -> usize {
 
 /// What a finding is about: its service, its host, or else the rule's part of its title.
 fn subject(site: &Site, finding: &Finding) -> String {
-    if let Some(service) = service_of(site, finding) {
+    if let Some(service) = site.service_of(finding) {
         return service.name.clone();
     }
     if let Some(host) = &finding.host {
@@ -739,11 +731,6 @@ fn active(site: &Site) -> impl Iterator<Item = &Finding> {
     site.findings.iter().filter(|f| f.suppressed.is_none())
 }
 
-fn service_of<'a>(site: &'a Site, finding: &Finding) -> Option<&'a ServiceReport> {
-    let id = finding.service.as_deref()?;
-    site.services.iter().find(|s| s.id == id)
-}
-
 fn findings(out: &mut Html, site: &Site, index: usize, lang: Lang) {
     let list: Vec<&Finding> = active(site).collect();
     out.raw("<h3>")
@@ -773,7 +760,7 @@ fn finding_card(out: &mut Html, site: &Site, finding: &Finding, id: &str, lang: 
             .raw("\n");
     }
     out.raw("<div class=\"advice\">")
-        .el("h5", "", &capitalize(label(lang, Label::Advice)))
+        .el("h5", "", &i18n::capitalize(label(lang, Label::Advice)))
         .el("p", "", &finding.advice)
         .raw("</div>\n");
     evidence_list(out, &finding.evidence, lang);
@@ -808,9 +795,9 @@ fn finding_head(out: &mut Html, finding: &Finding, lang: Lang) {
 fn what_was_found(out: &mut Html, site: &Site, finding: &Finding, lang: Lang) {
     out.raw("<dl class=\"kv\">");
     let row = |out: &mut Html, key: &str| {
-        out.el("dt", "", &capitalize(key)).raw("<dd>");
+        out.el("dt", "", &i18n::capitalize(key)).raw("<dd>");
     };
-    if let Some(service) = service_of(site, finding) {
+    if let Some(service) = site.service_of(finding) {
         row(out, label(lang, Label::Service));
         out.text(&service.name).raw("</dd>");
         row(out, label(lang, Label::Organisation));
@@ -844,7 +831,7 @@ fn code_row(out: &mut Html, key: &str, values: &[String]) {
     if values.is_empty() {
         return;
     }
-    out.el("dt", "", &capitalize(key)).raw("<dd>");
+    out.el("dt", "", &i18n::capitalize(key)).raw("<dd>");
     for (i, value) in values.iter().enumerate() {
         if i > 0 {
             out.raw(", ");
@@ -858,7 +845,7 @@ fn evidence_list(out: &mut Html, evidence: &[Evidence], lang: Lang) {
     if evidence.is_empty() {
         return;
     }
-    out.el("h5", "", &capitalize(label(lang, Label::Evidence)))
+    out.el("h5", "", &i18n::capitalize(label(lang, Label::Evidence)))
         .raw("\n<ol class=\"evidence\">\n");
     for item in evidence {
         evidence_item(out, item, lang);
@@ -869,7 +856,7 @@ fn evidence_list(out: &mut Html, evidence: &[Evidence], lang: Lang) {
 fn evidence_item(out: &mut Html, item: &Evidence, lang: Lang) {
     out.raw("<li><div class=\"ev-meta\">")
         .raw("<span>")
-        .text(&capitalize(label(lang, Label::Page)))
+        .text(&i18n::capitalize(label(lang, Label::Page)))
         .raw(": ")
         .code(&item.page)
         .raw("</span>")
@@ -910,7 +897,7 @@ fn page_list(out: &mut Html, pages: &[String], lang: Lang) {
     }
     let heading = format!(
         "{} ({})",
-        capitalize(label(lang, Label::Pages)),
+        i18n::capitalize(label(lang, Label::Pages)),
         pages.len()
     );
     if pages.len() > FOLD_AFTER {
@@ -980,7 +967,7 @@ fn expired_suppressions(out: &mut Html, site: &Site, lang: Lang) {
         t(lang, T::Reason),
         t(lang, T::Expires),
     ] {
-        out.el("th", "", &capitalize(head));
+        out.el("th", "", &i18n::capitalize(head));
     }
     out.raw("</tr></thead>\n<tbody>\n");
     for s in &site.expired_suppressions {
@@ -1027,7 +1014,7 @@ fn resolved(out: &mut Html, site: &Site, lang: Lang) {
 
 fn third_parties(out: &mut Html, site: &Site, lang: Lang) {
     out.raw("<h3>")
-        .text(&capitalize(label(lang, Label::ThirdParties)))
+        .text(&i18n::capitalize(label(lang, Label::ThirdParties)))
         .markup(format_args!(" ({})</h3>\n", site.third_parties.len()))
         .el("p", "muted", t(lang, T::ThirdPartiesIntro))
         .raw("\n");
@@ -1043,16 +1030,13 @@ fn third_parties(out: &mut Html, site: &Site, lang: Lang) {
         label(lang, Label::Country),
         t(lang, T::TransferFooting),
     ] {
-        out.el("th", "", &capitalize(head));
+        out.el("th", "", &i18n::capitalize(head));
     }
     out.raw("<th class=\"num\">")
-        .text(&capitalize(label(lang, Label::Pages)))
+        .text(&i18n::capitalize(label(lang, Label::Pages)))
         .raw("</th></tr></thead>\n<tbody>\n");
     for tp in &site.third_parties {
-        let service = tp
-            .service
-            .as_deref()
-            .and_then(|id| site.services.iter().find(|s| s.id == id));
+        let service = tp.service.as_deref().and_then(|id| site.service(id));
         out.raw("<tr><td><code>")
             .breakable(&tp.host)
             .raw("</code></td><td>")
@@ -1113,7 +1097,7 @@ fn page_table(out: &mut Html, pages: &[&Page], lang: Lang) {
         t(lang, T::Status),
         t(lang, T::Note),
     ] {
-        out.el("th", "", &capitalize(head));
+        out.el("th", "", &i18n::capitalize(head));
     }
     out.raw("</tr></thead>\n<tbody>\n");
     for page in pages {

@@ -159,3 +159,12 @@ pub fn counts(lang: Lang, s: &Summary) -> String {
         label(lang, Label::Errors),
     )
 }
+
+/// The text with its first letter in upper case (labels double as headings).
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

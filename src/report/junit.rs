@@ -192,7 +192,7 @@ fn detail(site: &Site, finding: &Finding, lang: Lang) -> String {
     if let Some(status) = finding.status {
         let _ = writeln!(out, "status: {}", status_label(status, lang));
     }
-    if let Some(service) = service_of(site, finding) {
+    if let Some(service) = site.service_of(finding) {
         service_lines(&mut out, service, lang);
     } else if let Some(host) = &finding.host {
         let _ = writeln!(out, "{}: {host}", label(lang, Label::Host));
@@ -301,9 +301,4 @@ fn resolved_text(site: &Site, lang: Lang) -> String {
         );
     }
     out
-}
-
-fn service_of<'a>(site: &'a Site, finding: &Finding) -> Option<&'a ServiceReport> {
-    let id = finding.service.as_deref()?;
-    site.services.iter().find(|s| s.id == id)
 }

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use crate::Lang;
 use crate::report::i18n::{self, Label, label};
-use crate::report::model::{Finding, FindingStatus, Report, ServiceReport, Site, Suppression};
+use crate::report::model::{Finding, FindingStatus, Report, Site, Suppression};
 
 /// Third-party hosts named in the summary line; the rest are counted.
 const HOSTS_SHOWN: usize = 12;
@@ -118,7 +118,7 @@ fn findings_table(out: &mut String, site: &Site, lang: Lang) {
 }
 
 fn finding_cells(site: &Site, finding: &Finding, lang: Lang) -> Vec<String> {
-    let service = service_of(site, finding);
+    let service = site.service_of(finding);
     let who = match (service, &finding.host) {
         (Some(s), _) => format!("{} ({})", escape(&s.name), escape(&s.organization)),
         (None, Some(host)) => code_cell(host),
@@ -236,7 +236,7 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang) {
     let _ = writeln!(
         out,
         "\n**{} ({}):** {}",
-        capitalize(label(lang, Label::ThirdParties)),
+        i18n::capitalize(label(lang, Label::ThirdParties)),
         site.third_parties.len(),
         hosts.join(", ")
     );
@@ -249,19 +249,6 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang) {
             "Een IP-adres dat naar een derde partij gaat, is een persoonsgegeven onder de AVG. Doorgifte buiten de EER mag alleen met een adequaatheidsbesluit of passende waarborgen: laat de FG dit beoordelen.",
         )
     );
-}
-
-fn service_of<'a>(site: &'a Site, finding: &Finding) -> Option<&'a ServiceReport> {
-    let id = finding.service.as_deref()?;
-    site.services.iter().find(|s| s.id == id)
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn or_unknown(country: &str, lang: Lang) -> &str {

@@ -68,6 +68,18 @@ pub struct Page {
     pub depth: usize,
 }
 
+impl Site {
+    /// The service of this site with the given id.
+    pub fn service(&self, id: &str) -> Option<&ServiceReport> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The service a finding is about, if any.
+    pub fn service_of(&self, finding: &Finding) -> Option<&ServiceReport> {
+        self.service(finding.service.as_deref()?)
+    }
+}
+
 impl Page {
     /// The page answered with success and was read (a redirect or an error is not scanned).
     pub fn scanned(&self) -> bool {

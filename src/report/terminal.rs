@@ -97,10 +97,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         let _ = writeln!(out, "{}", paint.bold(label(lang, Label::Findings)));
     }
     for finding in active {
-        let service = finding
-            .service
-            .as_ref()
-            .and_then(|id| site.services.iter().find(|s| &s.id == id));
+        let service = finding.service.as_ref().and_then(|id| site.service(id));
         finding_block(out, finding, service, lang, paint);
     }
     over_time(out, site, &suppressed, lang, paint);
@@ -247,7 +244,7 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
     let _ = writeln!(
         out,
         "\n{} ({})",
-        paint.bold(&capitalize(label(lang, Label::ThirdParties))),
+        paint.bold(&i18n::capitalize(label(lang, Label::ThirdParties))),
         site.third_parties.len()
     );
     let width = site
@@ -258,10 +255,7 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         .unwrap_or(4)
         .min(44);
     for tp in &site.third_parties {
-        let service = tp
-            .service
-            .as_ref()
-            .and_then(|id| site.services.iter().find(|s| &s.id == id));
+        let service = tp.service.as_ref().and_then(|id| site.service(id));
         let who = match service {
             Some(s) => format!(
                 "{} ({}, {})",
@@ -315,14 +309,6 @@ fn page_errors(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
             label(lang, Label::More)
         );
     }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn shorten(text: &str, max: usize) -> String {
