@@ -283,15 +283,7 @@ impl Findings<'_> {
             let subject = service.map_or(host, |s| s.name.as_str());
             let evidence: Vec<Evidence> = forms
                 .iter()
-                .map(|f| Evidence {
-                    page: f.page.to_string(),
-                    kind: crate::observe::EvidenceKind::FormAction,
-                    url: Some(f.action.clone()),
-                    snippet: f.snippet.clone(),
-                    tracking_id: None,
-                    consent_gated: false,
-                    list_match: None,
-                })
+                .map(|f| form_evidence(&f.page, Some(f.action.clone()), &f.snippet))
                 .collect();
             let host = service.is_none().then(|| host.to_owned());
             self.push(
@@ -351,15 +343,7 @@ impl Findings<'_> {
             let evidence: Vec<Evidence> = facts
                 .forms_without_privacy_link
                 .iter()
-                .map(|(page, snippet)| Evidence {
-                    page: page.to_string(),
-                    kind: crate::observe::EvidenceKind::FormAction,
-                    url: None,
-                    snippet: snippet.clone(),
-                    tracking_id: None,
-                    consent_gated: false,
-                    list_match: None,
-                })
+                .map(|(page, snippet)| form_evidence(page, None, snippet))
                 .collect();
             let pages = facts
                 .forms_without_privacy_link
@@ -367,5 +351,18 @@ impl Findings<'_> {
                 .map(|(p, _)| p.clone());
             self.push(rule, subject, None, None, rule.advice(), pages, &evidence);
         }
+    }
+}
+
+/// Evidence of a form: the page, where it posts to, and its start tag.
+fn form_evidence(page: &str, action: Option<String>, snippet: &str) -> Evidence {
+    Evidence {
+        page: page.to_owned(),
+        kind: crate::observe::EvidenceKind::FormAction,
+        url: action,
+        snippet: snippet.to_owned(),
+        tracking_id: None,
+        consent_gated: false,
+        list_match: None,
     }
 }
