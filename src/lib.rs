@@ -9,6 +9,7 @@ pub mod classify;
 pub mod crawl;
 pub mod error;
 pub mod lists;
+pub mod neutralize;
 pub mod observe;
 pub mod policy;
 pub mod report;

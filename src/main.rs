@@ -19,7 +19,6 @@ use cli::{
     Cli, ColorArg, Command, DiffArgs, DiffFormat, FailOn, FormatArg, LangArg, ListsArgs,
     OutputArgs, ReportArgs, ScanArgs,
 };
-use trackaudit::Lang;
 use trackaudit::crawl::CrawlConfig;
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, check::check};
 use trackaudit::policy::Policy;
@@ -27,6 +26,7 @@ use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
 use trackaudit::report::{self, Format, RenderOptions};
 use trackaudit::scan::{ScanSettings, Target, scan};
+use trackaudit::{Lang, neutralize};
 
 /// Exit codes (a contract: see the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,9 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) if is_broken_pipe(&e) => ExitCode::from(Exit::Clean as u8),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let text = format!("{e:#}");
+            let text = neutralize::redact_userinfo(&text);
+            eprintln!("error: {}", neutralize::terminal(&text));
             ExitCode::from(Exit::Usage as u8)
         }
     }
@@ -73,7 +75,7 @@ fn init_logging(quiet: bool, verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("trackaudit={level}")));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| neutralize::RedactingWriter(std::io::stderr()))
         .with_target(false)
         .without_time()
         .init();

@@ -12,6 +12,7 @@ use crate::crawl::folder::FolderServer;
 use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
 use crate::error::Error;
 use crate::lists::Lists;
+use crate::neutralize;
 use crate::observe::{PageObservations, observe_html};
 use crate::policy::config::{ActiveSuppression, apply_suppressions};
 use crate::policy::{Policy, assess};
@@ -59,9 +60,10 @@ impl Target {
         Ok(Target::Url(url))
     }
 
+    /// How the target is shown and stored: a URL without its user name and password.
     pub fn label(&self) -> String {
         match self {
-            Target::Url(url) => url.to_string(),
+            Target::Url(url) => neutralize::redact_userinfo(url.as_str()).into_owned(),
             Target::Folder(path) => path.display().to_string(),
         }
     }
@@ -188,7 +190,9 @@ async fn scan_target(
     );
     let facts = audit.finish();
     let findings = assess(&facts, lists, &settings.policy);
-    let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
+    let site = build_site(target.label(), start.to_string(), facts, findings, lists);
+    // Credentials in the target, a link or a redirect were used for requests; never stored.
+    let mut site = neutralize::map_strings(&site, &neutralize::redact_userinfo).unwrap_or(site);
     let today = time::OffsetDateTime::now_utc().date();
     apply_suppressions(&mut site, &settings.suppressions, today);
     if let Some(baseline) = &settings.baseline {

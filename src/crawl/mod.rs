@@ -200,7 +200,8 @@ impl Crawler {
             };
             stats.fetched += 1;
             if let Some(progress) = &progress {
-                progress.page_done(page.url.as_str(), stats.fetched, queue.len() + tasks.len());
+                let shown = crate::neutralize::redact_userinfo(page.url.as_str());
+                progress.page_done(&shown, stats.fetched, queue.len() + tasks.len());
             }
             let depth = page.depth + 1;
             sink(page);

@@ -8,10 +8,14 @@
 //! break scripts that rely on `site`. Excel users open the file through Data › From Text/CSV
 //! (UTF-8), where `;` as separator suits a Dutch locale.
 //!
+//! Every cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`
+//! ([`neutralize::csv_cell`]): hosts, URLs and titles come from scanned pages.
+//!
 //! Findings resolved since a baseline are rows too, with status `resolved`, so the file tells the
 //! whole comparison; without a baseline there are none.
 
 use crate::Lang;
+use crate::neutralize;
 use crate::report::model::{Finding, FindingStatus, Report, ServiceReport, Site};
 
 /// The columns, in order: a contract for scripts.
@@ -47,7 +51,10 @@ pub fn render(report: &Report, _lang: Lang, separator: u8) -> String {
     for site in &report.sites {
         for row in site_rows(site) {
             writer
-                .write_record(&row)
+                .write_record(
+                    row.iter()
+                        .map(|cell| neutralize::csv_cell(cell).into_owned()),
+                )
                 .expect("CSV row is written to memory");
         }
     }

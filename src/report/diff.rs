@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::Lang;
+use crate::neutralize;
 use crate::report::baseline::Diff;
 use crate::report::i18n;
 use crate::report::model::Finding;
@@ -18,7 +19,12 @@ fn subject(f: &Finding) -> &str {
     f.service.as_deref().or(f.host.as_deref()).unwrap_or("")
 }
 
+/// The diff as terminal text; control characters from the reports are shown as escapes.
 pub fn render_terminal(diff: &Diff, lang: Lang) -> String {
+    neutralize::terminal(&terminal_unchecked(diff, lang)).into_owned()
+}
+
+fn terminal_unchecked(diff: &Diff, lang: Lang) -> String {
     let mut out = String::new();
     if diff.is_empty() {
         let _ = writeln!(out, "{}", t(lang, "No changes.", "Geen wijzigingen."));
@@ -53,7 +59,12 @@ pub fn render_terminal(diff: &Diff, lang: Lang) -> String {
     out
 }
 
+/// The diff as Markdown; control characters from the reports are shown as escapes.
 pub fn render_markdown(diff: &Diff, lang: Lang) -> String {
+    neutralize::terminal(&markdown_unchecked(diff, lang)).into_owned()
+}
+
+fn markdown_unchecked(diff: &Diff, lang: Lang) -> String {
     let mut out = String::new();
     let (appeared, resolved) = counts(diff);
     let _ = writeln!(

@@ -7,13 +7,20 @@
 use std::fmt::Write;
 
 use crate::Lang;
+use crate::neutralize;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{Finding, FindingStatus, Report, Site, Suppression};
 
 /// Third-party hosts named in the summary line; the rest are counted.
 const HOSTS_SHOWN: usize = 12;
 
+/// Render the Markdown summary; control characters are shown as escapes (the text is often
+/// printed on a terminal: [`neutralize::terminal`]).
 pub fn render(report: &Report, lang: Lang) -> String {
+    neutralize::terminal(&render_unchecked(report, lang)).into_owned()
+}
+
+fn render_unchecked(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

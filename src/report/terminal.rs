@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::Lang;
+use crate::neutralize;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
     Finding, FindingStatus, Report, ServiceReport, Severity, Site, Verdict,
@@ -48,7 +49,18 @@ impl Paint {
     }
 }
 
+/// Render the terminal report. Every string of the report is cleared of control characters
+/// first ([`neutralize::terminal`]), whatever `color` says: only this renderer's own colour codes
+/// reach the terminal.
 pub fn render(report: &Report, lang: Lang, color: bool) -> String {
+    match neutralize::map_strings(report, &neutralize::terminal) {
+        Ok(clean) => render_clean(&clean, lang, color),
+        // Cannot happen for the report model; without colours the whole text can be cleared.
+        Err(_) => neutralize::terminal(&render_clean(report, lang, false)).into_owned(),
+    }
+}
+
+fn render_clean(report: &Report, lang: Lang, color: bool) -> String {
     let paint = Paint { color };
     let mut out = String::new();
     let _ = writeln!(

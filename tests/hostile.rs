@@ -1,0 +1,169 @@
+//! Hostile sites and hostile input, one regression test per class: what a page controls never
+//! reaches a terminal or a spreadsheet as commands, credentials are never shown, and every read
+//! and every page is bounded in time and memory while the report of everything else is kept.
+
+mod support;
+
+use support::hostile::{self, Authorized};
+use support::{spawn_server, trackaudit};
+
+fn run(args: &[&str]) -> std::process::Output {
+    trackaudit().args(args).output().expect("trackaudit runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn terminal_escape_injection_is_neutralised() {
+    let addr = spawn_server(hostile::injection());
+    let target = format!("http://{addr}/");
+    let json = run(&["scan", &target, "--format", "json", "-q"]);
+    let report = text(&json.stdout);
+    assert!(
+        report.contains("G-INJECT0001"),
+        "the inline script is evidence: {report}"
+    );
+
+    for color in ["never", "always"] {
+        let out = run(&["scan", &target, "--color", color, "-q"]);
+        let shown = text(&out.stdout);
+        assert!(shown.contains("G-INJECT0001"), "{shown}");
+        assert!(
+            !shown.contains('\u{7}') && !shown.contains('\u{9b}'),
+            "{shown:?}"
+        );
+        // Only the report's own SGR colour codes may start with ESC.
+        for (i, _) in shown.match_indices('\u{1b}') {
+            let rest = &shown[i + 1..];
+            let code: String = rest.chars().skip(1).take_while(|c| *c != 'm').collect();
+            assert!(
+                rest.starts_with('[') && code.chars().all(|c| c.is_ascii_digit() || c == ';'),
+                "--color {color}: a foreign escape sequence at {i}: {:?}",
+                &shown[i..(i + 12).min(shown.len())]
+            );
+        }
+        assert!(shown.contains("\\x1b]0;owned\\x07"), "{shown}");
+    }
+
+    // A saved report with hostile text, shown again as terminal text, Markdown and a diff.
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("scan.json");
+    std::fs::write(&saved, &json.stdout).unwrap();
+    let saved = saved.to_str().unwrap();
+    for format in ["terminal", "markdown"] {
+        let out = run(&["report", saved, "--format", format, "--color", "always"]);
+        let shown = text(&out.stdout);
+        assert!(!shown.contains("\u{1b}]"), "{format}: {shown:?}");
+        assert!(!shown.contains("\u{1b}[2J"), "{format}: {shown:?}");
+    }
+    let mut old: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    old["sites"][0]["findings"] = serde_json::json!([]);
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    let mut new = old.clone();
+    new["sites"][0]["findings"] = serde_json::from_slice::<serde_json::Value>(&json.stdout)
+        .unwrap()["sites"][0]["findings"]
+        .clone();
+    new["sites"][0]["findings"][0]["service"] = "\u{1b}]0;diff\u{7}".into();
+    let new_path = dir.path().join("new.json");
+    std::fs::write(&new_path, new.to_string()).unwrap();
+    for format in ["terminal", "markdown"] {
+        let out = run(&[
+            "diff",
+            old_path.to_str().unwrap(),
+            new_path.to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        let shown = text(&out.stdout);
+        assert!(
+            shown.contains("\\x1b") && shown.contains("0;diff\\x07"),
+            "{format}: {shown:?}"
+        );
+        assert!(!shown.contains('\u{1b}'), "{format}: {shown:?}");
+    }
+}
+
+#[test]
+fn csv_formula_injection_is_neutralised() {
+    let addr = spawn_server(hostile::injection());
+    let out = run(&[
+        "scan",
+        &format!("http://{addr}/"),
+        "--format",
+        "csv",
+        "--fail-on",
+        "never",
+        "-q",
+    ]);
+    let csv = text(&out.stdout);
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let mut hosts = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for cell in record.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would execute: {cell:?} in {record:?}"
+            );
+        }
+        hosts.push(record[8].to_owned());
+    }
+    for host in [
+        "'=1+2.evil.example",
+        "'-2+3.evil.example",
+        "'+cmd.evil.example",
+    ] {
+        assert!(hosts.iter().any(|h| h == host), "{host} in {hosts:?}");
+    }
+}
+
+#[test]
+fn credentials_in_urls_are_never_shown() {
+    let seen = Authorized::default();
+    let addr = spawn_server(hostile::credentials(seen.clone()));
+    let target = format!("http://siteuser:targetsecret@{addr}/");
+    let dir = tempfile::tempdir().unwrap();
+    let out = trackaudit()
+        .args(["scan", &target, "-v", "--fail-on", "never"])
+        .args([
+            "--format", "terminal", "--format", "json", "--format", "csv",
+        ])
+        .args([
+            "--format", "html", "--format", "markdown", "--format", "junit",
+        ])
+        .arg("--output")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let mut everything = text(&out.stdout) + &text(&out.stderr);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        everything += &std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    }
+    assert!(everything.contains("sentry.example"), "{everything}");
+    for secret in [
+        "targetsecret",
+        "linksecret",
+        "redirectsecret",
+        "trackersecret",
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked:\n{everything}"
+        );
+    }
+    assert!(everything.contains("http://***@127.0.0.1"), "{everything}");
+    // The credentials are still used for the requests: a staging site behind basic auth works.
+    let seen = seen.0.lock().unwrap().clone();
+    assert!(seen.contains(&"/".to_owned()), "{seen:?}");
+    // A usage error names the target without its password too.
+    let bad = run(&["scan", "ftp://user:badsecret@host.example/"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        !text(&bad.stderr).contains("badsecret"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -1,0 +1,91 @@
+//! Sites written to hurt the reader of a report or the machine that scans: control characters
+//! and formulas in what a page controls, credentials in URLs, pathological markup, huge robots.txt
+//! files, ports beside the site. Each builder returns a router; `super::spawn_server` serves it.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+pub fn html(body: impl Into<String>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
+}
+
+/// A page whose title, inline code and third-party hosts carry terminal escapes and formulas.
+pub fn injection() -> Router {
+    Router::new().route(
+        "/",
+        get(|| async {
+            html(
+                "<!doctype html><html><head><title>School \u{1b}]0;pwned\u{7}\u{1b}[2J</title>\
+                 <script>/* \u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m */ gtag('config', 'G-INJECT0001');</script>\
+                 <script src=\"https://=1+2.evil.example/x.js\"></script>\
+                 <script src=\"https://-2+3.evil.example/y.js\"></script>\
+                 <img src=\"https://+cmd.evil.example/p.gif\">\
+                 </head><body><a href=\"/privacy\">Privacy</a></body></html>",
+            )
+        }),
+    )
+}
+
+/// Requests seen with an Authorization header (credentials from the URL are sent that way).
+#[derive(Clone, Default)]
+pub struct Authorized(pub Arc<Mutex<Vec<String>>>);
+
+/// A site that links and redirects with credentials in its URLs and loads a tracker with a key
+/// in its userinfo.
+pub fn credentials(seen: Authorized) -> Router {
+    let record = move |path: &'static str, headers: HeaderMap| {
+        if headers.contains_key(header::AUTHORIZATION) {
+            if let Ok(mut seen) = seen.0.lock() {
+                seen.push(path.to_owned());
+            }
+        }
+    };
+    let on_index = record.clone();
+    let on_page = record.clone();
+    Router::new()
+        .route(
+            "/",
+            get(move |headers: HeaderMap| async move {
+                on_index("/", headers);
+                html(
+                    "<html><head><title>Home</title>\
+                     <script src=\"https://publickey:trackersecret@o1.ingest.sentry.example/api.js\"></script>\
+                     </head><body><a href=\"http://linkuser:linksecret@localhost.invalid/x\">x</a>\
+                     <a href=\"/moved\">moved</a></body></html>",
+                )
+            }),
+        )
+        .route(
+            "/moved",
+            get(|headers: HeaderMap| async move {
+                let host = headers
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or("127.0.0.1")
+                    .to_owned();
+                (
+                    StatusCode::FOUND,
+                    [(
+                        header::LOCATION,
+                        format!("http://hopuser:redirectsecret@{host}/page"),
+                    )],
+                )
+                    .into_response()
+            }),
+        )
+        .route(
+            "/page",
+            get(move |headers: HeaderMap| async move {
+                on_page("/page", headers);
+                html("<html><head><title>Page</title></head><body>page</body></html>")
+            }),
+        )
+}
