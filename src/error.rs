@@ -31,6 +31,15 @@ pub enum Error {
     /// A saved report could not be read.
     #[error("report {path}: {message}")]
     Report { path: String, message: String },
+
+    /// A report could not be written to `path` (a file, or the folder it goes into); when it
+    /// happened after a scan, `message` names the fallback file that holds the JSON report.
+    #[error("writing the report to {path}: {message}")]
+    Output { path: String, message: String },
+
+    /// Standard output is closed or failed (a closed pipe ends the output, it is no error).
+    #[error("writing to stdout: {0}")]
+    Stdout(#[source] std::io::Error),
 }
 
 impl Error {

@@ -11,10 +11,12 @@ pub mod error;
 pub mod lists;
 pub mod neutralize;
 pub mod observe;
+pub mod output;
 pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod scope;
+pub mod stop;
 
 pub use error::Error;
 

@@ -1,5 +1,5 @@
-//! The `trackaudit` binary: parse the command line, call the library, write the output, map the
-//! outcome to an exit code.
+//! The `trackaudit` binary: parse the command line, call the library, map the outcome to an exit
+//! code.
 
 mod cli;
 mod progress;
@@ -21,11 +21,12 @@ use cli::{
 };
 use trackaudit::crawl::CrawlConfig;
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, check::check};
+use trackaudit::output::{OutputPlan, OutputRequest};
 use trackaudit::policy::Policy;
 use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
 use trackaudit::report::{self, Format, RenderOptions};
-use trackaudit::scan::{ScanSettings, Target, scan};
+use trackaudit::scan::{ScanSettings, Target, read_targets_file, scan};
 use trackaudit::{Lang, neutralize};
 
 /// Exit codes (a contract: see the README).
@@ -82,27 +83,27 @@ fn init_logging(quiet: bool, verbose: u8) {
 }
 
 fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    // Stop signals are handled from the start: one that arrives while the lists load still
+    // ends in a report.
+    let cancel = CancellationToken::new();
+    {
+        let _context = runtime.enter();
+        trackaudit::stop::cancel_on_stop_signals(cancel.clone());
+    }
     let targets = collect_targets(args)?;
     let catalogue = Catalogue::embedded().map_err(usage)?;
     let config = load_config(args, &catalogue)?;
     let lists = Arc::new(load_lists(args, &config, catalogue)?);
     let settings = scan_settings(args, config)?;
-    check_outputs(&args.out)?;
+    let plan = output_plan(&args.out, !quiet)?;
+    plan.prepare()?;
     let lang = settings.policy.lang;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
     let report = runtime.block_on(async {
-        let cancel = CancellationToken::new();
-        let on_ctrl_c = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\ninterrupted: finishing the report of what was scanned");
-                on_ctrl_c.cancel();
-            }
-        });
         let bar = (!quiet && std::io::stderr().is_terminal()).then(progress::Bar::new);
         let sink = bar
             .clone()
@@ -115,7 +116,7 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    write_outputs(&report, &args.out, lang)?;
+    plan.write(&report, &render_options(&args.out, lang))?;
     Ok(exit_for(&report))
 }
 
@@ -133,16 +134,7 @@ fn exit_for(report: &Report) -> Exit {
 fn collect_targets(args: &ScanArgs) -> Result<Vec<Target>> {
     let mut texts = args.targets.clone();
     if let Some(file) = &args.targets_file {
-        let content = std::fs::read_to_string(file)
-            .with_context(|| format!("reading the targets file {}", file.display()))
-            .map_err(usage)?;
-        texts.extend(
-            content
-                .lines()
-                .map(|line| line.split('#').next().unwrap_or("").trim())
-                .filter(|line| !line.is_empty())
-                .map(str::to_owned),
-        );
+        texts.extend(read_targets_file(file).context("reading the targets file")?);
     }
     if texts.is_empty() {
         return Err(usage(anyhow::anyhow!("no targets to scan")));
@@ -270,90 +262,49 @@ fn formats(args: &[FormatArg]) -> Vec<Format> {
     formats
 }
 
-/// Without --output only one format fits on stdout.
-fn check_outputs(out: &OutputArgs) -> Result<()> {
-    if out.output.is_none() && formats(&out.format).len() > 1 {
-        bail!(usage(anyhow::anyhow!(
-            "several formats need --output: a file for one format besides terminal, a folder for more"
-        )));
-    }
-    Ok(())
+/// Where each format goes (decided before a scan); `echo_terminal`: also print the terminal
+/// report when every format goes to a file.
+fn output_plan(out: &OutputArgs, echo_terminal: bool) -> Result<OutputPlan> {
+    let formats = formats(&out.format);
+    Ok(OutputPlan::new(OutputRequest {
+        formats: &formats,
+        output: out.output.as_deref(),
+        echo_terminal,
+    })?)
 }
 
-/// The terminal report goes to stdout; other formats go to --output (a file for one, a folder
-/// for several) or, when they are the only format, to stdout.
-fn write_outputs(report: &Report, out: &OutputArgs, lang: Lang) -> Result<()> {
-    let formats = formats(&out.format);
-    let output = out.output.as_deref();
-    let options = RenderOptions {
+fn render_options(out: &OutputArgs, lang: Lang) -> RenderOptions {
+    RenderOptions {
         lang,
-        color: false,
+        color: use_color(out.color),
         fail_on: fail_on(out.fail_on),
         csv_separator: out.csv_separator,
-    };
-    let files: Vec<Format> = match output {
-        Some(_) if formats == [Format::Terminal] => vec![Format::Terminal],
-        Some(_) => formats
-            .iter()
-            .copied()
-            .filter(|f| *f != Format::Terminal)
-            .collect(),
-        None => Vec::new(),
-    };
-    for format in formats.iter().filter(|f| !files.contains(f)) {
-        let on_stdout = RenderOptions {
-            color: use_color(out.color, *format),
-            ..options
-        };
-        let text = report::render(report, *format, &on_stdout);
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        stdout.flush()?;
     }
-    let Some(output) = output else { return Ok(()) };
-    let targets: Vec<(Format, PathBuf)> = if files.len() == 1 && !output.is_dir() {
-        vec![(files[0], output.to_path_buf())]
-    } else {
-        std::fs::create_dir_all(output)
-            .with_context(|| format!("creating the output folder {}", output.display()))
-            .map_err(usage)?;
-        files
-            .iter()
-            .map(|f| (*f, output.join(f.file_name())))
-            .collect()
-    };
-    for (format, path) in targets {
-        let text = report::render(report, format, &options);
-        std::fs::write(&path, text)
-            .with_context(|| format!("writing the report to {}", path.display()))
-            .map_err(usage)?;
-        tracing::info!("report written to {}", path.display());
-    }
-    Ok(())
 }
 
-fn use_color(color: ColorArg, format: Format) -> bool {
-    format == Format::Terminal
-        && match color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                    && std::io::stdout().is_terminal()
-            }
+/// Colours for a terminal report on stdout.
+fn use_color(color: ColorArg) -> bool {
+    match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                && std::io::stdout().is_terminal()
         }
+    }
 }
 
 fn run_report(args: &ReportArgs) -> Result<Exit> {
     let report = report::read_json(&args.input).map_err(usage)?;
-    check_outputs(&args.out)?;
+    let plan = output_plan(&args.out, false)?;
+    plan.prepare()?;
     let lang = match args.out.lang {
         Some(l) => lang(Some(l)),
         None if !report.lang.is_empty() => Lang::from_locale(&report.lang),
         None => lang(None),
     };
-    write_outputs(&report, &args.out, lang)?;
+    plan.write(&report, &render_options(&args.out, lang))?;
     Ok(Exit::Clean)
 }
 

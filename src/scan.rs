@@ -1,6 +1,6 @@
 //! One scan: for every target, crawl → observe → classify → gather → assess → report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -67,6 +67,18 @@ impl Target {
             Target::Folder(path) => path.display().to_string(),
         }
     }
+}
+
+/// The targets of a `--targets` file: one URL or folder per line; `#` starts a comment and
+/// blank lines are skipped.
+pub fn read_targets_file(path: &Path) -> Result<Vec<String>, Error> {
+    let content = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(content
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Everything a scan needs besides its targets.

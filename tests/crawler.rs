@@ -129,40 +129,6 @@ fn include_and_exclude_narrow_the_crawl() {
 }
 
 #[test]
-fn ctrl_c_stops_the_crawl_and_still_writes_the_report() {
-    let server = misbehaving::start();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("scan.json");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
-        .args([
-            "scan",
-            &server.url("/trap/0"),
-            "--delay",
-            "100",
-            "--max-pages",
-            "1000",
-        ])
-        .args(["--format", "json", "-q", "--output"])
-        .arg(&out)
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    let status = child.wait_with_output().unwrap().status;
-    assert_eq!(
-        status.code(),
-        Some(1),
-        "findings of the pages scanned so far count"
-    );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(report["interrupted"], true);
-    let pages = report["sites"][0]["pages"].as_array().unwrap().len();
-    assert!((1..1000).contains(&pages), "{pages} pages");
-}
-
-#[test]
 fn a_start_page_that_redirects_off_site_says_where_it_went() {
     let server = misbehaving::start();
     let (code, report) = scan_json(&[&server.url("/away"), "--max-pages", "1"]);

@@ -1,0 +1,233 @@
+//! Where reports go: output paths checked before the scan, folders created, atomic writes, a
+//! fallback when writing fails, the terminal report in a CI log, stop signals.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use predicates::prelude::*;
+use support::{fixture, misbehaving, trackaudit};
+use trackaudit::output::{Destination, OutputPlan, OutputRequest};
+use trackaudit::report::Format;
+
+fn plan(formats: &[Format], output: Option<&Path>, echo_terminal: bool) -> OutputPlan {
+    OutputPlan::new(OutputRequest {
+        formats,
+        output,
+        echo_terminal,
+    })
+    .expect("a valid output request")
+}
+
+fn json_file(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{} is not readable: {e}", path.display()));
+    serde_json::from_str(&text).expect("a JSON report")
+}
+
+/// A scan of the misbehaving site's endless trap, returned once its crawl has begun: long
+/// enough to act on while it runs.
+fn slow_scan(server: &misbehaving::Misbehaving, output: &Path, tmp: &Path) -> Child {
+    let child = Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
+        .args(["scan", &server.url("/trap/0"), "--delay", "100"])
+        .args(["--max-pages", "1000", "--format", "json", "-q", "--output"])
+        .arg(output)
+        .env("TMPDIR", tmp)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("trackaudit starts");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while server.hits.get("/trap/2") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the crawl never began"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+#[test]
+fn output_destinations_follow_the_path_and_the_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let weekly = dir.path().join("weekly/");
+    assert_eq!(
+        plan(&[Format::Json], Some(&weekly), false).destinations,
+        [Destination::File(Format::Json, weekly.join("report.json"))],
+        "a path ending in / is a folder"
+    );
+    let file = dir.path().join("scan.json");
+    assert_eq!(
+        plan(&[Format::Json], Some(&file), true).destinations,
+        [
+            Destination::File(Format::Json, file.clone()),
+            Destination::Stdout(Format::Terminal)
+        ],
+        "every format in a file: the terminal report is echoed"
+    );
+    assert_eq!(
+        plan(&[Format::Json], Some(&file), false).destinations,
+        [Destination::File(Format::Json, file.clone())],
+        "-q: nothing on stdout"
+    );
+    assert_eq!(
+        plan(&[Format::Json], None, true).destinations,
+        [Destination::Stdout(Format::Json)],
+        "stdout holds one format only"
+    );
+    let both = OutputPlan::new(OutputRequest {
+        formats: &[Format::Json, Format::Html],
+        output: Some(&file),
+        echo_terminal: false,
+    });
+    let error = both
+        .expect_err("two formats into one file name")
+        .to_string();
+    assert!(error.contains("looks like a file"), "{error}");
+}
+
+#[test]
+fn a_missing_output_folder_is_created_for_a_scheduled_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("schools.txt");
+    std::fs::write(
+        &targets,
+        format!(
+            "{}\n{}\n",
+            fixture("clean-school").display(),
+            fixture("edge-cases").display()
+        ),
+    )
+    .unwrap();
+    // The README's scheduled job, run from a folder where weekly/ does not exist yet.
+    trackaudit()
+        .current_dir(dir.path())
+        .args(["scan", "--targets", "schools.txt", "--format", "json"])
+        .args(["--output", "weekly/", "-q"])
+        .assert()
+        .stdout("")
+        .stderr("");
+    let report = json_file(&dir.path().join("weekly/report.json"));
+    assert_eq!(report["sites"].as_array().map(Vec::len), Some(2));
+
+    let nested = dir.path().join("a/b/c/scan.json");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("clean-school"))
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&nested)
+        .assert()
+        .success();
+    assert_eq!(json_file(&nested)["schema_version"], 1, "parents created");
+    let names: Vec<String> = std::fs::read_dir(nested.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["scan.json"], "no temporary file left behind");
+}
+
+#[test]
+fn a_bad_output_path_fails_before_the_scan() {
+    let server = misbehaving::start();
+    let dir = tempfile::tempdir().unwrap();
+    let r_json = dir.path().join("r.json");
+    trackaudit()
+        .args([
+            "scan",
+            &server.url("/"),
+            "--format",
+            "json",
+            "--format",
+            "html",
+        ])
+        .arg("--output")
+        .arg(&r_json)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("looks like a file"));
+    assert!(!r_json.exists(), "no folder named r.json");
+
+    let a_file = dir.path().join("plain-file");
+    std::fs::write(&a_file, "x").unwrap();
+    trackaudit()
+        .args(["scan", &server.url("/"), "--format", "json", "--output"])
+        .arg(a_file.join("scan.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("plain-file"));
+    assert_eq!(server.hits.get("/"), 0, "nothing was crawled");
+}
+
+#[test]
+fn the_ci_job_log_says_why_the_job_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("trackaudit.json");
+    // The README's CI job: every format goes to a file, the log still shows the findings.
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .args(["--fail-on", "high", "--format", "json", "--output"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Verdict: FAIL"))
+        .stdout(predicate::str::contains("Tracking pixel: Meta Pixel"));
+    assert_eq!(json_file(&out)["sites"][0]["summary"]["verdict"], "fail");
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_saved_to_a_fallback_named_in_the_error() {
+    let server = misbehaving::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("reports");
+    let child = slow_scan(&server, &folder.join("scan.json"), tmp.path());
+    // The folder was created before the crawl; it turns into a file while the crawl runs.
+    assert!(
+        folder.is_dir(),
+        "the output folder exists before the crawl ends"
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(&folder, "in the way").unwrap();
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let fallback = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap_or_else(|| panic!("no fallback report in TMPDIR; stderr: {stderr}"));
+    assert!(
+        stderr.contains(&fallback.display().to_string()),
+        "the error names {}: {stderr}",
+        fallback.display()
+    );
+    let report = json_file(&fallback);
+    assert_eq!(report["interrupted"], true);
+    assert!(!report["sites"][0]["pages"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn stop_signals_write_the_report_of_what_was_scanned() {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let server = misbehaving::start();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("scan.json");
+        let child = slow_scan(&server, &out, dir.path());
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "signal {signal}: {stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        let report = json_file(&out);
+        assert_eq!(report["interrupted"], true, "signal {signal}");
+        let pages = report["sites"][0]["pages"].as_array().unwrap().len();
+        assert!((1..1000).contains(&pages), "signal {signal}: {pages} pages");
+    }
+}
