@@ -1,8 +1,13 @@
 //! Gathers the classified observations of every page of a site into the facts the rules and the
 //! report need. Pages arrive one at a time and are not kept: memory grows with the number of
 //! distinct pages and hosts, not with page size, and evidence is capped per service and host.
+//!
+//! The facts do not depend on the order in which pages arrive (the crawl is concurrent): the
+//! evidence kept under a cap is the first in [`evidence_order`], and [`SiteAudit::finish`] sorts
+//! pages, forms and evidence, so two scans of an unchanged site give the same report.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use url::Url;
@@ -90,6 +95,40 @@ pub struct SiteAudit<'l> {
     /// For a served folder, pages are shown by their path, not by the ephemeral loopback port.
     origin_to_strip: Option<String>,
     facts: SiteFacts,
+    /// Evidence already recorded on the page being added: (service or host, kind, url, id).
+    seen_on_page: HashSet<(String, EvidenceKind, Option<String>, Option<String>)>,
+}
+
+/// The order of evidence in a report and the choice under a cap: by page, then kind (a
+/// `script-src` before the inline code that calls it), URL, tracking id and snippet.
+pub fn evidence_order(a: &Evidence, b: &Evidence) -> Ordering {
+    (&a.page, a.kind, &a.url, &a.tracking_id, &a.snippet).cmp(&(
+        &b.page,
+        b.kind,
+        &b.url,
+        &b.tracking_id,
+        &b.snippet,
+    ))
+}
+
+/// Keep at most `cap` items, the first in [`evidence_order`] of all offered; `false` when one
+/// item (the offered one or another) was left out.
+fn push_capped(list: &mut Vec<Evidence>, cap: usize, evidence: Evidence) -> bool {
+    if list.len() < cap {
+        list.push(evidence);
+        return true;
+    }
+    let last = list
+        .iter()
+        .enumerate()
+        .max_by(|(_, a), (_, b)| evidence_order(a, b))
+        .map(|(i, _)| i);
+    if let Some(i) = last {
+        if evidence_order(&evidence, &list[i]) == Ordering::Less {
+            list[i] = evidence;
+        }
+    }
+    false
 }
 
 impl<'l> SiteAudit<'l> {
@@ -103,6 +142,7 @@ impl<'l> SiteAudit<'l> {
                 loopback,
                 ..SiteFacts::default()
             },
+            seen_on_page: HashSet::new(),
         }
     }
 
@@ -138,6 +178,7 @@ impl<'l> SiteAudit<'l> {
             }
         }
         let shown: PageUrl = Arc::from(page.url.as_str());
+        self.seen_on_page.clear();
         if page_url.scheme() == "http" && !self.facts.loopback && page.status.is_some() {
             self.facts.insecure.push(Evidence {
                 page: shown.to_string(),
@@ -211,15 +252,24 @@ impl<'l> SiteAudit<'l> {
                 if o.pixel && o.kind == EvidenceKind::Img {
                     facts.pixel_pages.insert(page.clone());
                 }
-                if facts.evidence.len() < EVIDENCE_PER_HOST {
-                    facts.evidence.push(evidence.clone());
-                }
+                push_capped(&mut facts.evidence, EVIDENCE_PER_HOST, evidence.clone());
             }
         }
         // A form's action is judged by the form rules; it is not a request on page load.
         if !is_request && !c.third_party {
             return;
         }
+        let owner = match (c.service, &c.external) {
+            (Some(service), _) => service.to_string(),
+            (None, Some(info)) => info.id.clone(),
+            (None, None) => return,
+        };
+        let first_on_page = self.seen_on_page.insert((
+            owner,
+            evidence.kind,
+            evidence.url.clone(),
+            evidence.tracking_id.clone(),
+        ));
         let facts = match (c.service, c.external) {
             (Some(service), _) => self.facts.services.entry(service).or_default(),
             (None, Some(info)) => {
@@ -242,18 +292,8 @@ impl<'l> SiteAudit<'l> {
             facts.tracking_ids.insert(id.clone());
         }
         facts.pages.insert(page.clone());
-        let duplicate = facts.evidence.iter().any(|e| {
-            e.page == evidence.page
-                && e.url == evidence.url
-                && e.kind == evidence.kind
-                && e.tracking_id == evidence.tracking_id
-        });
-        if duplicate {
-            return;
-        }
-        if facts.evidence.len() < EVIDENCE_PER_SERVICE {
-            facts.evidence.push(evidence);
-        } else {
+        // Pages arrive once each, so a duplicate can only be on the same page.
+        if first_on_page && !push_capped(&mut facts.evidence, EVIDENCE_PER_SERVICE, evidence) {
             facts.more_evidence += 1;
         }
     }
@@ -314,7 +354,25 @@ impl<'l> SiteAudit<'l> {
         page_url.scheme() == "https" && url.is_some_and(|u| u.scheme() == "http")
     }
 
-    pub fn finish(self) -> SiteFacts {
+    /// The facts, in an order that does not depend on the order pages arrived in.
+    pub fn finish(mut self) -> SiteFacts {
+        let facts = &mut self.facts;
+        facts.pages.sort_by(|a, b| a.url.cmp(&b.url));
+        let all_services = facts
+            .services
+            .values_mut()
+            .chain(facts.external.values_mut().map(|e| &mut e.facts));
+        for service in all_services {
+            service.evidence.sort_by(evidence_order);
+        }
+        for host in facts.hosts.values_mut() {
+            host.evidence.sort_by(evidence_order);
+        }
+        facts.insecure.sort_by(evidence_order);
+        facts.forms_to_third_party.sort_by(|a, b| {
+            (&a.page, &a.action, &a.snippet).cmp(&(&b.page, &b.action, &b.snippet))
+        });
+        facts.forms_without_privacy_link.sort();
         self.facts
     }
 }
