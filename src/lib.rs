@@ -8,6 +8,8 @@ pub mod audit;
 pub mod classify;
 pub mod crawl;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lists;
 pub mod neutralize;
 pub mod observe;

@@ -6,8 +6,8 @@ mod fetch;
 pub mod folder;
 mod gate;
 mod normalize;
-mod robots;
-mod sitemap;
+pub(crate) mod robots;
+pub(crate) mod sitemap;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};

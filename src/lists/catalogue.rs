@@ -179,7 +179,9 @@ impl Catalogue {
         Catalogue::from_files(files)
     }
 
-    fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, Error> {
+    pub(crate) fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Catalogue, Error> {
         let mut catalogue = Catalogue::default();
         for (name, text) in files {
             let file: ListFile = toml::from_str(&text).map_err(|e| Error::List {

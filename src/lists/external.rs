@@ -189,7 +189,7 @@ impl ExternalList {
         }
     }
 
-    fn check(
+    pub(crate) fn check(
         &self,
         url: &Url,
         host: &str,

@@ -1,9 +1,9 @@
 //! Observe: turn one page into the URLs a browser would contact, the identifiers in its inline
 //! code, the links to follow and the facts the rules need (forms, privacy links).
 
-mod css;
+pub(crate) mod css;
 mod html;
-mod script;
+pub(crate) mod script;
 
 pub use html::observe_html;
 
