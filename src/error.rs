@@ -16,6 +16,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A file is larger than trackaudit reads of its kind (see [`crate::files`]).
+    #[error("{path}: larger than {}, the limit for this kind of file", human_bytes(*limit))]
+    TooLarge { path: String, limit: u64 },
+
     /// A scan target is neither a URL nor an existing folder.
     #[error("invalid target {target:?}: {message}")]
     Target { target: String, message: String },
@@ -49,4 +53,15 @@ impl Error {
             source,
         }
     }
+}
+
+/// A byte count in KiB, MiB or GiB as a person writes it.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size && bytes % size == 0 {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} bytes")
 }

@@ -72,7 +72,7 @@ impl Target {
 /// The targets of a `--targets` file: one URL or folder per line; `#` starts a comment and
 /// blank lines are skipped.
 pub fn read_targets_file(path: &Path) -> Result<Vec<String>, Error> {
-    let content = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let content = crate::files::read_text_bounded(path, crate::files::MAX_TARGETS_BYTES)?;
     Ok(content
         .lines()
         .map(|line| line.split('#').next().unwrap_or("").trim())

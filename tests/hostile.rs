@@ -167,3 +167,96 @@ fn credentials_in_urls_are_never_shown() {
         text(&bad.stderr)
     );
 }
+
+/// The Google Analytics ids in a scan's evidence: which pages were read.
+fn ids(report: &serde_json::Value) -> Vec<String> {
+    support::service(&report["sites"][0], "google-analytics")
+        .map(|s| support::strings(&s["evidence"], "tracking_id"))
+        .unwrap_or_default()
+}
+
+#[test]
+fn robots_groups_match_the_product_token() {
+    let addr = spawn_server(hostile::robots_and_sitemaps(0));
+    for agent in [None, Some("Mozilla/5.0 (compatible; SchoolCheck/2.0)")] {
+        let mut args = vec![format!("http://{addr}/")];
+        if let Some(agent) = agent {
+            args.extend(["--user-agent".into(), agent.into()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, report) = support::scan_json(&args);
+        let ids = ids(&report);
+        assert!(ids.contains(&"G-ROBOTSHOME".into()), "{agent:?}: {ids:?}");
+        assert!(!ids.contains(&"G-INTERN0001".into()), "{agent:?}: {ids:?}");
+        assert!(!ids.contains(&"G-LATE000001".into()), "{agent:?}: {ids:?}");
+    }
+}
+
+#[test]
+fn compressed_sitemaps_are_read() {
+    let addr = spawn_server(hostile::robots_and_sitemaps(0));
+    let (_, report) = support::scan_json(&[&format!("http://{addr}/")]);
+    assert!(ids(&report).contains(&"G-SITEMAPGZ1".into()), "{report}");
+}
+
+#[test]
+fn robots_txt_is_read_up_to_its_limit() {
+    // 10 MiB of wildcard rules: only the first 500 KiB are read, so the late rule is not seen,
+    // and the scan neither stalls nor runs out of memory on the rest.
+    let addr = spawn_server(hostile::robots_and_sitemaps(10 << 20));
+    let (code, report) = support::scan_json(&[&format!("http://{addr}/")]);
+    assert_eq!(code, 1, "{report}");
+    let ids = ids(&report);
+    assert!(ids.contains(&"G-LATE000001".into()), "{ids:?}");
+    assert!(!ids.contains(&"G-INTERN0001".into()), "{ids:?}");
+}
+
+#[test]
+fn every_file_read_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn_server(hostile::injection());
+    let target = format!("http://{addr}/");
+    let saved = dir.path().join("scan.json");
+    let ok = trackaudit()
+        .args(["scan", &target, "--format", "json", "-q", "--output"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert!(saved.is_file(), "{}", text(&ok.stderr));
+    let saved = saved.to_str().unwrap();
+    let endless = "/dev/zero";
+    let cases: [&[&str]; 6] = [
+        &["scan", &target, "--list", endless],
+        &["scan", &target, "--config", endless],
+        &["scan", "--targets", endless],
+        &["scan", &target, "--baseline", endless],
+        &["report", endless],
+        &["diff", saved, endless],
+    ];
+    for args in cases {
+        let out = run(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("/dev/zero: larger than") && stderr.contains("MiB"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The same through the config file that is loaded without being named.
+    std::fs::write(
+        dir.path().join("trackaudit.toml"),
+        "lists = [\"/dev/zero\"]\n",
+    )
+    .unwrap();
+    let out = trackaudit()
+        .current_dir(dir.path())
+        .args(["scan", &target])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("larger than 64 MiB"),
+        "{}",
+        text(&out.stderr)
+    );
+}

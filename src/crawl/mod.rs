@@ -393,15 +393,11 @@ impl Crawler {
             return Arc::new(Robots::allow_all());
         };
         let gate = self.gates.for_host(url.host_str().unwrap_or_default());
-        let robots = match fetch(
-            &self.client,
-            &gate,
-            &robots_url,
-            self.fetch_settings(),
-            |_| true,
-        )
-        .await
-        {
+        let settings = FetchSettings {
+            max_body: robots::MAX_ROBOTS_BYTES,
+            ..self.fetch_settings()
+        };
+        let robots = match fetch(&self.client, &gate, &robots_url, settings, |_| true).await {
             Ok(response) if response.status.is_success() => {
                 let body = response.body.map(|b| b.bytes).unwrap_or_default();
                 Robots::parse(&self.config.user_agent, &body)
@@ -448,7 +444,8 @@ impl Crawler {
             let Some(body) = response.body.filter(|_| response.status.is_success()) else {
                 continue;
             };
-            let sitemap = sitemap::parse_sitemap(&String::from_utf8_lossy(&body.bytes));
+            let xml = sitemap::decompress(body.bytes, self.config.max_body);
+            let sitemap = sitemap::parse_sitemap(&String::from_utf8_lossy(&xml));
             files.extend(sitemap.sitemaps.iter().filter_map(|s| Url::parse(s).ok()));
             pages.extend(sitemap.pages.iter().filter_map(|p| Url::parse(p).ok()));
         }

@@ -1,4 +1,8 @@
-//! sitemap.xml and sitemap indexes: every `<loc>` is an extra seed.
+//! sitemap.xml and sitemap indexes: every `<loc>` is an extra seed. A gzip-compressed sitemap
+//! (`sitemap.xml.gz`, served as `application/gzip` without `Content-Encoding`) is decompressed
+//! with the same size cap as a page.
+
+use std::io::Read;
 
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
@@ -62,6 +66,21 @@ pub fn parse_sitemap(xml: &str) -> Sitemap {
     out
 }
 
+/// The bytes of a sitemap file: gzip data (told by its magic number, whatever the headers say)
+/// is decompressed, at most `max` bytes of it; a broken stream yields what was read before the
+/// error.
+pub fn decompress(bytes: Vec<u8>, max: usize) -> Vec<u8> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return bytes;
+    }
+    let mut out = Vec::new();
+    let mut decoder = flate2::read::GzDecoder::new(&bytes[..]).take(max as u64);
+    if let Err(e) = decoder.read_to_end(&mut out) {
+        tracing::warn!("sitemap: broken gzip data: {e}");
+    }
+    out
+}
+
 fn resolve_entity(reference: &quick_xml::events::BytesRef<'_>) -> String {
     if let Ok(Some(c)) = reference.resolve_char_ref() {
         return c.to_string();
@@ -80,6 +99,22 @@ fn resolve_entity(reference: &quick_xml::events::BytesRef<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compressed_sitemaps_are_read_within_the_cap() {
+        use std::io::Write;
+        let xml = "<urlset><url><loc>https://s.nl/a</loc></url></urlset>";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(xml.as_bytes()).unwrap();
+        let packed = gz.finish().unwrap();
+        assert_eq!(decompress(packed.clone(), 1024), xml.as_bytes());
+        assert_eq!(decompress(packed, 10), &xml.as_bytes()[..10]);
+        assert_eq!(decompress(xml.as_bytes().to_vec(), 5), xml.as_bytes());
+        // A gzip bomb stops at the cap.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![b' '; 50 << 20]).unwrap();
+        assert_eq!(decompress(gz.finish().unwrap(), 1 << 20).len(), 1 << 20);
+    }
 
     #[test]
     fn urlset_and_index() {

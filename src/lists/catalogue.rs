@@ -171,7 +171,7 @@ impl Catalogue {
         for entry in entries {
             let path = entry.map_err(|e| Error::io(dir, e))?.path();
             if path.extension().is_some_and(|ext| ext == "toml") {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                let text = crate::files::read_text_bounded(&path, crate::files::MAX_CONFIG_BYTES)?;
                 files.push((path.display().to_string(), text));
             }
         }

@@ -117,7 +117,7 @@ impl ExternalLists {
 
 impl ExternalList {
     pub fn load(path: &Path, catalogue: &Catalogue) -> Result<ExternalList, Error> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::files::read_bounded(path, crate::files::MAX_LIST_BYTES)?;
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("list");
         ExternalList::parse(&bytes, stem, catalogue).map_err(|message| Error::List {
             file: path.display().to_string(),

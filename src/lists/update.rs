@@ -17,7 +17,7 @@ use crate::error::Error;
 
 /// Larger than any real list (EasyPrivacy is about 1.5 MB): protects the disk from a runaway
 /// response.
-const MAX_BYTES: usize = 64 * 1024 * 1024;
+const MAX_BYTES: usize = crate::files::MAX_LIST_BYTES as usize;
 
 /// A list to fetch and where from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +132,7 @@ async fn update_one(
 ) -> Result<Outcome, String> {
     let meta_path = validators_path(path);
     // Validators count only for the copy of this very URL (a `--source` may point elsewhere).
-    let old = std::fs::read(&meta_path)
+    let old = crate::files::read_bounded(&meta_path, crate::files::MAX_CONFIG_BYTES)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Validators>(&bytes).ok())
         .filter(|v| v.url == fetch.url && path.is_file());

@@ -89,7 +89,7 @@ impl ActiveSuppression {
 impl Config {
     /// Read and validate a config file.
     pub fn load(path: &Path, catalogue: &Catalogue) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::files::read_text_bounded(path, crate::files::MAX_CONFIG_BYTES)?;
         Config::parse(&text, path, catalogue)
     }
 

@@ -76,7 +76,7 @@ pub fn to_json(report: &Report) -> String {
 
 /// Read a report written earlier by `--format json`.
 pub fn read_json(path: &Path) -> Result<Report, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::files::read_text_bounded(path, crate::files::MAX_REPORT_BYTES)?;
     serde_json::from_str(&text).map_err(|e| Error::Report {
         path: path.display().to_string(),
         message: e.to_string(),

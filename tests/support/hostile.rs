@@ -66,11 +66,7 @@ pub fn credentials(seen: Authorized) -> Router {
         .route(
             "/moved",
             get(|headers: HeaderMap| async move {
-                let host = headers
-                    .get(header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .unwrap_or("127.0.0.1")
-                    .to_owned();
+                let host = host_of(&headers);
                 (
                     StatusCode::FOUND,
                     [(
@@ -88,4 +84,65 @@ pub fn credentials(seen: Authorized) -> Router {
                 html("<html><head><title>Page</title></head><body>page</body></html>")
             }),
         )
+}
+
+/// A page with a Google Analytics id, so a test can tell from the report that it was read.
+pub fn tagged(id: &str, links: &[&str]) -> Response {
+    let links: String = links
+        .iter()
+        .map(|l| format!("<a href=\"{l}\">{l}</a> "))
+        .collect();
+    html(format!(
+        "<html><head><title>{id}</title><script async src=\"https://www.googletagmanager.com/gtag/js?id={id}\"></script></head><body>{links}</body></html>"
+    ))
+}
+
+/// A site whose robots.txt has a group for `TrackAudit` (allowing all but `/intern/`), a `*`
+/// group that forbids everything, `late_rule_after` bytes of other crawlers' wildcard rules and
+/// then a rule for everyone that a reader of the whole file would obey, and a gzip-compressed
+/// sitemap served as `application/gzip` without `Content-Encoding`.
+pub fn robots_and_sitemaps(late_rule_after: usize) -> Router {
+    let robots = move |headers: HeaderMap| async move {
+        let host = host_of(&headers);
+        let mut text = format!(
+            "User-agent: *\nDisallow: /\n\nUser-agent: TrackAudit\nDisallow: /intern/\n\n\
+             Sitemap: http://{host}/sitemap.xml.gz\n\nUser-agent: otherbot\n"
+        );
+        while text.len() < late_rule_after {
+            text.push_str("Disallow: /*a*b*c*d*e*f*g*\n");
+        }
+        text.push_str("\nUser-agent: trackaudit\nDisallow: /late/\n");
+        text
+    };
+    let sitemap = |headers: HeaderMap| async move {
+        let xml = format!(
+            "<urlset><url><loc>http://{}/only-in-sitemap</loc></url></urlset>",
+            host_of(&headers)
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, xml.as_bytes()).expect("gzip in memory");
+        let body = gz.finish().expect("gzip in memory");
+        ([(header::CONTENT_TYPE, "application/gzip")], body).into_response()
+    };
+    Router::new()
+        .route(
+            "/",
+            get(|| async { tagged("G-ROBOTSHOME", &["/intern/a", "/late/b"]) }),
+        )
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml.gz", get(sitemap))
+        .route("/intern/a", get(|| async { tagged("G-INTERN0001", &[]) }))
+        .route("/late/b", get(|| async { tagged("G-LATE000001", &[]) }))
+        .route(
+            "/only-in-sitemap",
+            get(|| async { tagged("G-SITEMAPGZ1", &[]) }),
+        )
+}
+
+fn host_of(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned()
 }
