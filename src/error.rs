@@ -9,12 +9,9 @@ pub enum Error {
     List { file: String, message: String },
 
     /// A file or folder could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// (The I/O error is part of the message, not a separate cause: it is printed once.)
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
 
     /// A file is larger than trackaudit reads of its kind (see [`crate::files`]).
     #[error("{path}: larger than {}, the limit for this kind of file", human_bytes(*limit))]
@@ -47,10 +44,10 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: &Path, source: std::io::Error) -> Error {
+    pub fn io(path: &Path, error: std::io::Error) -> Error {
         Error::Io {
             path: path.display().to_string(),
-            source,
+            error,
         }
     }
 }

@@ -57,12 +57,16 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) if is_broken_pipe(&e) => ExitCode::from(Exit::Clean as u8),
         Err(e) => {
-            let text = format!("{e:#}");
-            let text = neutralize::redact_userinfo(&text);
-            eprintln!("error: {}", neutralize::terminal(&text));
+            print_error(&format!("{e:#}"));
             ExitCode::from(Exit::Usage as u8)
         }
     }
+}
+
+/// An error line on stderr, also with `-q`; page-controlled text and credentials neutralised.
+fn print_error(text: &str) {
+    let text = neutralize::redact_userinfo(text);
+    eprintln!("error: {}", neutralize::terminal(&text));
 }
 
 fn init_logging(quiet: bool, verbose: u8) {
@@ -116,6 +120,12 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
 
+    // A site that could not be scanned is named even in a run of many and with -q.
+    for site in &report.sites {
+        if let Some(reason) = &site.error {
+            print_error(&format!("{}: {reason}", site.target));
+        }
+    }
     plan.write(&report, &render_options(&args.out, lang))?;
     Ok(exit_for(&report))
 }

@@ -29,23 +29,42 @@ pub enum Target {
 }
 
 impl Target {
-    /// An existing folder is a built site; anything else must be an http(s) URL (a bare
-    /// hostname such as `www.school.nl` gets `https://`).
+    /// An existing folder is a built site; anything else must be an http(s) URL. A URL without
+    /// a scheme gets `http://` for an IP address or `localhost` (test and intranet servers
+    /// rarely speak TLS) and `https://` for a name such as `www.school.nl`. A file gets a hint
+    /// to give its folder.
     pub fn parse(text: &str) -> Result<Target, Error> {
         let path = PathBuf::from(text);
         if path.is_dir() {
             return Ok(Target::Folder(path));
         }
+        let invalid = |message: String| Error::Target {
+            target: text.into(),
+            message,
+        };
+        if path.is_file() {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            return Err(invalid(format!(
+                "a file, not a folder: to scan the built site it belongs to, give its folder ({})",
+                folder.display()
+            )));
+        }
         let with_scheme = if text.contains("://") {
             text.to_owned()
-        } else if text.contains('.') && !text.contains(std::path::MAIN_SEPARATOR) && !path.exists()
-        {
-            format!("https://{text}")
-        } else {
-            return Err(Error::Target {
-                target: text.into(),
-                message: "neither an existing folder nor a URL".into(),
+        } else if !text.contains(std::path::MAIN_SEPARATOR) && looks_like_host(text) {
+            let local = Url::parse(&format!("http://{text}")).is_ok_and(|u| {
+                matches!(u.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)))
+                    || u.host_str() == Some("localhost")
             });
+            let scheme = if local { "http" } else { "https" };
+            format!("{scheme}://{text}")
+        } else {
+            return Err(invalid(
+                "neither an existing folder nor a URL (no such folder)".into(),
+            ));
         };
         let url = Url::parse(&with_scheme).map_err(|e| Error::Target {
             target: text.into(),
@@ -67,6 +86,16 @@ impl Target {
             Target::Folder(path) => path.display().to_string(),
         }
     }
+}
+
+/// `www.school.nl`, `127.0.0.1:8080`, `localhost:3000`, `[::1]:8080`: something with a dot, a
+/// bracketed IPv6 address, or `localhost`.
+fn looks_like_host(text: &str) -> bool {
+    let host = text.split(['/', '?', '#']).next().unwrap_or_default();
+    host.contains('.')
+        || host.starts_with('[')
+        || host == "localhost"
+        || host.starts_with("localhost:")
 }
 
 /// The targets of a `--targets` file: one URL or folder per line; `#` starts a comment and
@@ -212,5 +241,6 @@ async fn scan_target(
         apply_baseline(&mut site, old);
     }
     site.summary = summarize(&site, settings.fail_on);
+    site.error = crate::report::unscanned::reason(&site, settings.policy.lang);
     Ok((site, stats.interrupted))
 }

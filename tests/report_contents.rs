@@ -46,3 +46,99 @@ fn two_scans_of_an_unchanged_site_give_the_same_report() {
         "the evidence shown first is the tag, before the inline code that calls it"
     );
 }
+
+#[test]
+fn a_site_that_could_not_be_scanned_says_why_in_every_format_and_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("schools.txt");
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    std::fs::write(
+        &targets,
+        format!(
+            "{}\nhttp://127.0.0.1:9/\n",
+            fixture("clean-school").display()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("weekly/");
+    let run = support::trackaudit()
+        .args(["scan", "--targets"])
+        .arg(&targets)
+        .args(["--format", "json", "-q", "--timeout", "2", "--output"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "one school was scanned: {stderr}"
+    );
+    assert!(
+        stderr.contains("http://127.0.0.1:9/") && stderr.contains("Nothing could be scanned"),
+        "the unreachable school is named on stderr, also with -q: {stderr}"
+    );
+    assert!(stderr.contains("is the server running?"), "{stderr}");
+    let json = out.join("report.json");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["sites"][0]["error"], Value::Null);
+    let reason = report["sites"][1]["error"].as_str().expect("sites[].error");
+    assert!(reason.contains("Connection refused"), "{reason}");
+
+    for format in ["terminal", "markdown", "html", "csv", "junit"] {
+        let rendered = support::trackaudit()
+            .arg("report")
+            .arg(&json)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&rendered.stdout);
+        assert!(
+            text.contains("Nothing could be scanned"),
+            "{format} says why nothing was scanned:\n{text}"
+        );
+    }
+    let nl = support::trackaudit()
+        .arg("report")
+        .arg(&json)
+        .args(["--lang", "nl"])
+        .output()
+        .unwrap();
+    let nl = String::from_utf8_lossy(&nl.stdout);
+    assert!(nl.contains("Niets kon worden gescand"), "{nl}");
+    assert!(
+        !nl.contains("Geen bevindingen."),
+        "the unreachable school does not read as one without findings: {nl}"
+    );
+}
+
+#[test]
+fn targets_without_a_scheme_get_the_one_that_fits() {
+    let server = serve_folder(fixture("clean-school"));
+    for target in [server.to_string(), format!("localhost:{}", server.port())] {
+        let (code, report) = scan_json(&[&target]);
+        assert_eq!(code, 0, "{target}");
+        let start = report["sites"][0]["start_url"].as_str().unwrap();
+        assert!(start.starts_with("http://"), "{target} → {start}");
+    }
+    // TLS to a server that speaks plain http: the error suggests http.
+    let https = format!("https://{server}/");
+    support::trackaudit()
+        .args(["scan", &https, "-q", "--format", "json"])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains(format!("scan http://{server}/")));
+    let file = fixture("clean-school").join("index.html");
+    support::trackaudit()
+        .arg("scan")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give its folder"));
+    let missing = support::trackaudit()
+        .args(["report", "no-such-report.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+}

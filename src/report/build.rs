@@ -75,6 +75,7 @@ pub fn build_site(
         expired_suppressions: Vec::new(),
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
+        error: None,
     }
 }
 

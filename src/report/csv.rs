@@ -11,6 +11,9 @@
 //! Every cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`
 //! ([`neutralize::csv_cell`]): hosts, URLs and titles come from scanned pages.
 //!
+//! A site where nothing could be scanned gets one row with rule `scan-error` and the reason as
+//! its title.
+//!
 //! Findings resolved since a baseline are rows too, with status `resolved`, so the file tells the
 //! whole comparison; without a baseline there are none.
 
@@ -64,11 +67,26 @@ pub fn render(report: &Report, _lang: Lang, separator: u8) -> String {
 }
 
 fn site_rows(site: &Site) -> Vec<[String; 15]> {
+    // A site where nothing could be scanned is a row of its own (rule `scan-error`, the reason
+    // as its title), so it is not simply absent from the sheet.
+    let error = site.error.iter().map(|reason| {
+        let mut row: [String; 15] = Default::default();
+        row[0] = site.target.clone();
+        row[1] = site
+            .pages
+            .first()
+            .map(|p| p.url.clone())
+            .unwrap_or_default();
+        row[2] = "scan-error".into();
+        row[9] = reason.clone();
+        row
+    });
     let current = site.findings.iter().map(|f| (f, status(f.status)));
     let resolved = site.resolved.iter().map(|f| (f, "resolved"));
     current
         .chain(resolved)
         .flat_map(|(finding, status)| finding_rows(site, finding, status))
+        .chain(error)
         .collect()
 }
 

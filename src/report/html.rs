@@ -736,7 +736,9 @@ fn findings(out: &mut Html, site: &Site, index: usize, lang: Lang) {
     out.raw("<h3>")
         .text(label(lang, Label::Findings))
         .markup(format_args!(" ({})</h3>\n", list.len()));
-    if list.is_empty() {
+    if let Some(reason) = crate::report::unscanned::reason(site, lang) {
+        out.el("p", "scan-error", &reason).raw("\n");
+    } else if list.is_empty() {
         out.el("p", "muted", label(lang, Label::NoFindings))
             .raw("\n");
     }

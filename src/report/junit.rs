@@ -47,7 +47,7 @@ fn site_suite(report: &Report, site: &Site, lang: Lang, fail_on: Option<Severity
         Property::new("verdict", verdict_code(site.summary.verdict)),
     ]);
     if site.summary.verdict == Verdict::Error {
-        suite.add_test_case(scan_error_case(lang));
+        suite.add_test_case(scan_error_case(site, lang));
     }
     for finding in &site.findings {
         suite.add_test_case(finding_case(site, finding, lang, fail_on));
@@ -74,9 +74,12 @@ fn verdict_code(verdict: Verdict) -> &'static str {
 }
 
 /// When no page could be scanned, that is an error of its own, not a row of passed checks.
-fn scan_error_case(lang: Lang) -> TestCase {
+fn scan_error_case(site: &Site, lang: Lang) -> TestCase {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
     status.set_message(i18n::verdict(lang, Verdict::Error));
+    if let Some(reason) = crate::report::unscanned::reason(site, lang) {
+        status.set_description(reason);
+    }
     let mut case = TestCase::new("scan", status);
     case.set_classname("trackaudit");
     case

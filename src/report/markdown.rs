@@ -95,6 +95,10 @@ fn suppressed_findings(site: &Site) -> impl Iterator<Item = &Finding> {
 
 fn findings_table(out: &mut String, site: &Site, lang: Lang) {
     let findings = active_findings(site);
+    if let Some(reason) = crate::report::unscanned::reason(site, lang) {
+        let _ = writeln!(out, "\n**{}**", escape(&reason));
+        return;
+    }
     if findings.is_empty() {
         let _ = writeln!(out, "\n{}", label(lang, Label::NoFindings));
         return;

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod terminal;
+pub mod unscanned;
 
 use std::path::Path;
 

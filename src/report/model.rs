@@ -47,6 +47,10 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expired_suppressions: Vec<Suppression>,
     pub summary: Summary,
+    /// With the verdict `error`: why nothing could be scanned (the start page's URL, its error
+    /// and a hint), in the report's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -9,6 +9,7 @@ use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
     Finding, FindingStatus, Report, ServiceReport, Severity, Site, Verdict,
 };
+use crate::report::unscanned;
 
 /// ANSI styling, off when `color` is false (NO_COLOR, not a terminal, a file).
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +104,9 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
     out.push('\n');
     let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
         site.findings.iter().partition(|f| f.suppressed.is_some());
-    if active.is_empty() {
+    if let Some(reason) = unscanned::reason(site, lang) {
+        let _ = writeln!(out, "{}", paint.verdict(Verdict::Error, &reason));
+    } else if active.is_empty() {
         let _ = writeln!(out, "{}", label(lang, Label::NoFindings));
     } else {
         let _ = writeln!(out, "{}", paint.bold(label(lang, Label::Findings)));

@@ -1,0 +1,106 @@
+//! Why nothing of a site could be scanned (verdict `error`), in the report's language, with a
+//! hint the user can act on: the other scheme when TLS fails, the spelling when a name does not
+//! resolve. Shown in every format and on stderr.
+
+use crate::Lang;
+use crate::report::model::{Page, Site, Verdict};
+
+/// The reason a site has the verdict `error`; `None` for a site that was scanned.
+pub fn reason(site: &Site, lang: Lang) -> Option<String> {
+    if site.summary.verdict != Verdict::Error {
+        return None;
+    }
+    let en = lang == Lang::En;
+    // The start page (depth 0) says most; any page will do when there is none.
+    let Some(page) = site
+        .pages
+        .iter()
+        .find(|p| p.depth == 0)
+        .or(site.pages.first())
+    else {
+        return Some(
+            if en {
+                "Nothing was scanned: the scan was stopped before the first page was read."
+            } else {
+                "Niets gescand: de scan werd gestopt voordat de eerste pagina was gelezen."
+            }
+            .into(),
+        );
+    };
+    let what = match (&page.error, page.status) {
+        (Some(error), _) => format!("{}: {error}", page.url),
+        (None, Some(status)) if en => format!("{} answered HTTP {status}", page.url),
+        (None, Some(status)) => format!("{} antwoordde met HTTP {status}", page.url),
+        (None, None) => page.url.clone(),
+    };
+    let start = if en {
+        "Nothing could be scanned"
+    } else {
+        "Niets kon worden gescand"
+    };
+    Some(match hint(page, lang) {
+        Some(hint) => format!("{start}: {what}. {hint}"),
+        None => format!("{start}: {what}."),
+    })
+}
+
+/// What the user can do about a failed start page, by the kind of failure.
+fn hint(page: &Page, lang: Lang) -> Option<String> {
+    let error = page.error.as_deref()?.to_ascii_lowercase();
+    let url = url::Url::parse(&page.url).ok();
+    let host = url
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .unwrap_or_default()
+        .to_owned();
+    let en = lang == Lang::En;
+    let is_tls = [
+        "invalidcontenttype",
+        "certificate",
+        "handshake",
+        "tls",
+        "ssl",
+    ]
+    .iter()
+    .any(|w| error.contains(w));
+    if is_tls && url.as_ref().is_some_and(|u| u.scheme() == "https") {
+        let http = page.url.replacen("https://", "http://", 1);
+        return Some(if en {
+            format!(
+                "The server does not answer in TLS (https) there; if the site speaks plain http, scan {http}"
+            )
+        } else {
+            format!(
+                "De server antwoordt daar niet met TLS (https); spreekt de site gewoon http, scan dan {http}"
+            )
+        });
+    }
+    if error.contains("dns") || error.contains("failed to lookup") {
+        return Some(if en {
+            format!("The name {host} was not found (DNS): check the spelling and the network.")
+        } else {
+            format!("De naam {host} is niet gevonden (DNS): controleer de spelling en het netwerk.")
+        });
+    }
+    if error.contains("connection refused") {
+        return Some(
+            if en {
+                "Nothing answers at that address and port: is the server running?"
+            } else {
+                "Niets antwoordt op dat adres en die poort: draait de server?"
+            }
+            .into(),
+        );
+    }
+    if error.contains("timed out") || error.contains("timeout") {
+        return Some(
+            if en {
+                "The server did not answer in time (--timeout)."
+            } else {
+                "De server antwoordde niet op tijd (--timeout)."
+            }
+            .into(),
+        );
+    }
+    None
+}
