@@ -236,8 +236,17 @@ async fn scan_target(
     let mut site = neutralize::map_strings(&site, &neutralize::redact_userinfo).unwrap_or(site);
     let today = time::OffsetDateTime::now_utc().date();
     apply_suppressions(&mut site, &settings.suppressions, today);
+    for unused in &site.unused_suppressions {
+        tracing::warn!(
+            "{}: a suppression matched no finding (rule {:?}, service {:?}, url {:?}); the url regex is matched against the page's path and query, e.g. /open-dag",
+            site.target,
+            unused.rule.as_deref().unwrap_or("any"),
+            unused.service.as_deref().unwrap_or("any"),
+            unused.url.as_deref().unwrap_or("any"),
+        );
+    }
     if let Some(baseline) = &settings.baseline {
-        let old = baseline.sites.iter().find(|s| s.target == site.target);
+        let old = crate::report::baseline::counterpart(baseline, &site.target);
         apply_baseline(&mut site, old);
     }
     site.summary = summarize(&site, settings.fail_on);

@@ -142,3 +142,113 @@ fn targets_without_a_scheme_get_the_one_that_fits() {
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
 }
+
+#[test]
+fn self_hosted_analytics_is_no_transfer() {
+    let clean = fixture("clean-school");
+    let (_, report) = scan_json(&[clean.to_str().unwrap()]);
+    let matomo = support::service(&report["sites"][0], "matomo").expect("self-hosted Matomo");
+    assert_eq!(matomo["transfer"], "none");
+    let terminal = support::trackaudit()
+        .arg("scan")
+        .arg(&clean)
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&terminal.stdout);
+    assert!(terminal.contains("self-hosted: no transfer"), "{terminal}");
+    assert!(
+        !terminal.contains("InnoCraft"),
+        "the software maker receives nothing"
+    );
+    let nl = support::trackaudit()
+        .arg("scan")
+        .arg(&clean)
+        .args(["--format", "markdown", "--lang", "nl"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&nl.stdout).contains("zelf gehost: geen doorgifte"));
+    // A third-party service keeps its footing.
+    let (_, demo) = scan_json(&[fixture("demo-school").to_str().unwrap()]);
+    let ga = support::service(&demo["sites"][0], "google-analytics").unwrap();
+    assert_eq!(ga["transfer"], "adequacy-dpf");
+}
+
+#[test]
+fn suppressions_match_the_page_path_for_every_kind_of_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("trackaudit.toml");
+    std::fs::write(
+        &config,
+        r#"
+[[suppress]]
+rule = "tracking-pixel"
+service = "meta-pixel"
+url = "^/(index\\.html)?$"
+reason = "assessed"
+
+[[suppress]]
+rule = "video-embed"
+url = "^https://"
+reason = "a full-URL pattern matches no page path"
+"#,
+    )
+    .unwrap();
+    let server = serve_folder(fixture("demo-school"));
+    let url = format!("http://{server}/");
+    let folder = fixture("demo-school");
+    for target in [url.as_str(), folder.to_str().unwrap()] {
+        let run = support::trackaudit()
+            .args(["scan", target, "--format", "json", "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&run.stdout).unwrap();
+        let site = &report["sites"][0];
+        let pixel = support::findings(site, "tracking-pixel");
+        let meta: Vec<&&Value> = pixel
+            .iter()
+            .filter(|f| f["service"] == "meta-pixel")
+            .collect();
+        assert!(
+            meta.iter().all(|f| !f["suppressed"].is_null()),
+            "{target}: the Meta Pixel on the start page is suppressed: {meta:?}"
+        );
+        assert_eq!(site["unused_suppressions"][0]["url"], "^https://");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains("matched no finding"), "{target}: {stderr}");
+    }
+}
+
+#[test]
+fn baselines_compare_pages_by_path_across_origins() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("staging.json");
+    // The same build on two ports: staging, then production.
+    let staging = format!("http://{}/", serve_folder(fixture("demo-school")));
+    let production = format!("http://{}/", serve_folder(fixture("demo-school")));
+    let (_, report) = scan_json(&[&staging]);
+    std::fs::write(&old, report.to_string()).unwrap();
+    let (_, compared) = scan_json(&[&production, "--baseline", old.to_str().unwrap()]);
+    let site = &compared["sites"][0];
+    let statuses = support::strings(&site["findings"], "status");
+    assert_eq!(statuses, ["unchanged"], "nothing is new on the same build");
+    assert!(
+        site["resolved"].is_null(),
+        "nothing went away: {}",
+        site["resolved"]
+    );
+    let new = compared.to_string();
+    let diff = support::trackaudit()
+        .arg("diff")
+        .arg(&old)
+        .arg("/dev/stdin")
+        .write_stdin(new)
+        .output()
+        .unwrap();
+    assert_eq!(
+        diff.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+}

@@ -122,6 +122,9 @@ struct ListFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Transfer {
+    /// Nothing leaves the institution: the service is self-hosted (Matomo on the school's own
+    /// server). Set per site by the report, never by the catalogue.
+    None,
     Eea,
     Adequacy,
     AdequacyDpf,
@@ -132,6 +135,7 @@ pub enum Transfer {
 impl Transfer {
     pub fn as_str(self) -> &'static str {
         match self {
+            Transfer::None => "none",
             Transfer::Eea => "eea",
             Transfer::Adequacy => "adequacy",
             Transfer::AdequacyDpf => "adequacy-dpf",

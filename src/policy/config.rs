@@ -81,8 +81,12 @@ impl ActiveSuppression {
             })
     }
 
+    /// The `url` regex is matched against the page's path and query (`/open-dag?x=1`), for
+    /// every kind of target.
     fn covers_page(&self, page: &str) -> bool {
-        self.url.as_ref().is_none_or(|re| re.is_match(page))
+        self.url
+            .as_ref()
+            .is_none_or(|re| re.is_match(&crate::report::model::page_path(page)))
     }
 }
 
@@ -219,8 +223,11 @@ pub fn apply_suppressions(site: &mut Site, suppressions: &[ActiveSuppression], t
     let (expired, active): (Vec<_>, Vec<_>) = suppressions.iter().partition(|s| s.expired(today));
     site.expired_suppressions = expired.iter().map(|s| s.spec.clone()).collect();
     let mut findings = Vec::with_capacity(site.findings.len());
+    let mut used = vec![false; active.len()];
     for finding in std::mem::take(&mut site.findings) {
-        let Some(suppression) = active.iter().find(|s| s.covers(&finding)) else {
+        let Some((index, suppression)) =
+            active.iter().enumerate().find(|(_, s)| s.covers(&finding))
+        else {
             findings.push(finding);
             continue;
         };
@@ -230,6 +237,7 @@ pub fn apply_suppressions(site: &mut Site, suppressions: &[ActiveSuppression], t
             .cloned()
             .partition(|p| suppression.covers_page(p));
         let whole = open.is_empty() || (suppression.url.is_none());
+        used[index] |= whole || !covered.is_empty();
         if whole {
             findings.push(Finding {
                 suppressed: Some(suppression.spec.clone()),
@@ -250,6 +258,12 @@ pub fn apply_suppressions(site: &mut Site, suppressions: &[ActiveSuppression], t
         }
     }
     site.findings = findings;
+    site.unused_suppressions = active
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|(s, _)| s.spec.clone())
+        .collect();
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Over time: compare a report with an earlier one. Findings are matched by rule, service (or
-//! host) and page, never by position, so a reordered or regrouped report compares cleanly.
+//! host) and page, never by position, so a reordered or regrouped report compares cleanly. A
+//! page is compared by its path and query within the site ([`page_path`]), so staging and
+//! production, or two builds served on different ports, compare too.
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::model::{Finding, FindingStatus, Report, Site};
+use crate::report::model::{Finding, FindingStatus, Report, Site, page_path};
 
 /// One (rule, subject, page) fact; a finding with several pages holds several.
 type Key = (String, String, String);
@@ -23,8 +25,28 @@ fn keys(finding: &Finding) -> Vec<Key> {
     };
     pages
         .into_iter()
-        .map(|page| (finding.rule.clone(), subject.clone(), page))
+        .map(|page| (finding.rule.clone(), subject.clone(), page_path(&page)))
         .collect()
+}
+
+/// The site of `report` to compare `site` with: the one with the same target, else the only
+/// one (staging compared with production, a build on another port).
+pub fn counterpart<'a>(report: &'a Report, target: &str) -> Option<&'a Site> {
+    match report.sites.iter().find(|s| s.target == target) {
+        Some(site) => Some(site),
+        None if report.sites.len() == 1 => report.sites.first(),
+        None => None,
+    }
+}
+
+/// Each page of a finding as shown ("" for a site-wide finding) with its key.
+fn finding_pages(finding: &Finding) -> impl Iterator<Item = (String, Key)> + '_ {
+    let shown = if finding.pages.is_empty() {
+        vec![String::new()]
+    } else {
+        finding.pages.clone()
+    };
+    shown.into_iter().zip(keys(finding))
 }
 
 fn key_set<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> HashSet<Key> {
@@ -36,10 +58,9 @@ fn missing_from(findings: &[Finding], set: &HashSet<Key>) -> Vec<Finding> {
     findings
         .iter()
         .filter_map(|finding| {
-            let pages: Vec<String> = keys(finding)
-                .into_iter()
-                .filter(|k| !set.contains(k))
-                .map(|(_, _, page)| page)
+            let pages: Vec<String> = finding_pages(finding)
+                .filter(|(_, k)| !set.contains(k))
+                .map(|(page, _)| page)
                 .collect();
             (!pages.is_empty()).then(|| Finding {
                 pages: pages.into_iter().filter(|p| !p.is_empty()).collect(),
@@ -57,12 +78,19 @@ pub fn apply_baseline(site: &mut Site, old: Option<&Site>) {
     let before = key_set(old_findings);
     let now = key_set(&site.findings);
     for finding in &mut site.findings {
-        let unchanged = keys(finding).iter().all(|k| before.contains(k));
-        finding.status = Some(if unchanged {
+        let new_pages: Vec<String> = finding_pages(finding)
+            .filter(|(_, k)| !before.contains(k))
+            .map(|(page, _)| page)
+            .collect();
+        finding.status = Some(if new_pages.is_empty() {
             FindingStatus::Unchanged
         } else {
             FindingStatus::New
         });
+        // The evidence shown first is from a page where the finding is new.
+        finding
+            .evidence
+            .sort_by_key(|e| !new_pages.contains(&e.page));
     }
     site.resolved = missing_from(old_findings, &now);
 }
@@ -93,15 +121,12 @@ impl Diff {
 pub fn diff(old: &Report, new: &Report) -> Diff {
     let mut targets: Vec<&str> = new.sites.iter().map(|s| s.target.as_str()).collect();
     for site in &old.sites {
-        if !targets.contains(&site.target.as_str()) {
+        if counterpart(new, &site.target).is_none() {
             targets.push(&site.target);
         }
     }
     let findings_of = |report: &'_ Report, target: &str| -> Vec<Finding> {
-        report
-            .sites
-            .iter()
-            .find(|s| s.target == target)
+        counterpart(report, target)
             .map(|s| s.findings.clone())
             .unwrap_or_default()
     };

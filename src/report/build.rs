@@ -1,7 +1,7 @@
 //! From a site's facts and findings to the report model.
 
 use crate::audit::SiteFacts;
-use crate::lists::Lists;
+use crate::lists::{Lists, Transfer};
 use crate::report::model::{Finding, ServiceReport, Severity, Site, Summary, ThirdParty, Verdict};
 
 pub fn build_site(
@@ -17,13 +17,20 @@ pub fn build_site(
         .iter()
         .map(|(&idx, f)| {
             let s = &catalogue.services[idx];
+            // Self-hostable software seen only on the site itself (no third-party host).
+            let self_hosted = !s.self_hosted_paths.is_empty()
+                && !f.hosts.iter().any(|h| facts.hosts.contains_key(h));
             ServiceReport {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 organization: s.organization.clone(),
                 country: catalogue.country_of(s).to_owned(),
                 category: s.category.clone(),
-                transfer: catalogue.transfer(s),
+                transfer: if self_hosted {
+                    Transfer::None
+                } else {
+                    catalogue.transfer(s)
+                },
                 hosts: f.hosts.iter().cloned().collect(),
                 tracking_ids: f.tracking_ids.iter().cloned().collect(),
                 pages: f.pages.iter().map(|p| p.to_string()).collect(),
@@ -73,6 +80,7 @@ pub fn build_site(
         findings,
         resolved: Vec::new(),
         expired_suppressions: Vec::new(),
+        unused_suppressions: Vec::new(),
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,

@@ -518,7 +518,12 @@ fn recipients(site: &Site) -> Vec<Recipient<'_>> {
     let outside = site
         .services
         .iter()
-        .filter(|s| !matches!(s.transfer, Transfer::Eea | Transfer::Unknown))
+        .filter(|s| {
+            !matches!(
+                s.transfer,
+                Transfer::None | Transfer::Eea | Transfer::Unknown
+            )
+        })
         .filter(|s| receives_data(site, s));
     for service in outside {
         match list

@@ -32,6 +32,7 @@ pub enum Label {
     New,
     Suppressed,
     ExpiredSuppression,
+    UnusedSuppression,
     Resolved,
 }
 
@@ -92,6 +93,8 @@ pub fn label(lang: Lang, label: Label) -> &'static str {
         (Lang::Nl, Suppressed) => "Onderdrukt in het configuratiebestand",
         (Lang::En, ExpiredSuppression) => "Expired suppression, no longer applied:",
         (Lang::Nl, ExpiredSuppression) => "Verlopen onderdrukking, niet meer toegepast:",
+        (Lang::En, UnusedSuppression) => "Suppression that matched no finding:",
+        (Lang::Nl, UnusedSuppression) => "Onderdrukking die geen bevinding trof:",
         (Lang::En, Resolved) => "Resolved since the baseline",
         (Lang::Nl, Resolved) => "Opgelost sinds de vorige meting",
     }
@@ -125,6 +128,8 @@ pub fn verdict(lang: Lang, verdict: Verdict) -> &'static str {
 
 pub fn transfer(lang: Lang, transfer: Transfer) -> &'static str {
     match (lang, transfer) {
+        (Lang::En, Transfer::None) => "none (self-hosted)",
+        (Lang::Nl, Transfer::None) => "geen (zelf gehost)",
         (Lang::En, Transfer::Eea) => "within the EEA",
         (Lang::En, Transfer::Adequacy) => "adequacy decision",
         (Lang::En, Transfer::AdequacyDpf) => "EU–US Data Privacy Framework",
@@ -139,6 +144,20 @@ pub fn transfer(lang: Lang, transfer: Transfer) -> &'static str {
 }
 
 /// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages visited, 0 errors"
+/// Who receives a service's data and on what footing: "Google LLC · US · transfer: …", or
+/// "self-hosted: no transfer" when the service runs on the institution's own server.
+pub fn recipient(lang: Lang, organization: &str, country: &str, transfer: Transfer) -> String {
+    match (lang, transfer) {
+        (Lang::En, Transfer::None) => "self-hosted: no transfer".into(),
+        (Lang::Nl, Transfer::None) => "zelf gehost: geen doorgifte".into(),
+        _ => format!(
+            "{organization} · {country} · {}: {}",
+            label(lang, Label::Transfer),
+            self::transfer(lang, transfer)
+        ),
+    }
+}
+
 pub fn counts(lang: Lang, s: &Summary) -> String {
     let sev = |severity| self::severity(lang, severity).to_lowercase();
     format!(

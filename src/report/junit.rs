@@ -225,12 +225,10 @@ fn service_lines(out: &mut String, service: &ServiceReport, lang: Lang) {
     };
     let _ = writeln!(
         out,
-        "{}: {} · {} · {country} · {}: {}",
+        "{}: {} · {}",
         label(lang, Label::Service),
         service.name,
-        service.organization,
-        label(lang, Label::Transfer),
-        i18n::transfer(lang, service.transfer)
+        i18n::recipient(lang, &service.organization, country, service.transfer)
     );
     if !service.tracking_ids.is_empty() {
         let _ = writeln!(

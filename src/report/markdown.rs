@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use crate::Lang;
+use crate::lists::Transfer;
 use crate::neutralize;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{Finding, FindingStatus, Report, Site, Suppression};
@@ -136,6 +137,9 @@ fn finding_cells(site: &Site, finding: &Finding, lang: Lang) -> Vec<String> {
         (None, None) => "—".to_owned(),
     };
     let country = match (service, &finding.host) {
+        (Some(s), _) if s.transfer == Transfer::None => {
+            i18n::recipient(lang, "", "", Transfer::None)
+        }
         (Some(s), _) => format!(
             "{} · {}",
             escape(or_unknown(&s.country, lang)),

@@ -46,6 +46,10 @@ pub struct Site {
     /// Suppressions of the config file whose `expires` date has passed: they no longer apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expired_suppressions: Vec<Suppression>,
+    /// Suppressions of the config file that covered no finding of this site (a typo in a rule,
+    /// a service or a `url` regex shows up here instead of suppressing nothing silently).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_suppressions: Vec<Suppression>,
     pub summary: Summary,
     /// With the verdict `error`: why nothing could be scanned (the start page's URL, its error
     /// and a hint), in the report's language.
@@ -81,6 +85,19 @@ impl Site {
     /// The service a finding is about, if any.
     pub fn service_of(&self, finding: &Finding) -> Option<&ServiceReport> {
         self.service(finding.service.as_deref()?)
+    }
+}
+
+/// A page's path and query within its site — `/nieuws?p=2` for `https://school.nl/nieuws?p=2` —
+/// so suppressions and baselines treat a URL scan, a folder scan, a staging host and another
+/// port alike. A page shown as a path already (a folder scan) stays as it is.
+pub fn page_path(page: &str) -> String {
+    match url::Url::parse(page) {
+        Ok(url) if url.has_host() => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        },
+        _ => page.to_owned(),
     }
 }
 

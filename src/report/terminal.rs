@@ -7,7 +7,7 @@ use crate::Lang;
 use crate::neutralize;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
-    Finding, FindingStatus, Report, ServiceReport, Severity, Site, Verdict,
+    Finding, FindingStatus, Report, ServiceReport, Severity, Site, Suppression, Verdict,
 };
 use crate::report::unscanned;
 
@@ -155,13 +155,13 @@ fn finding_block(
     );
     if let Some(service) = service {
         let country = or_unknown(&service.country, lang);
-        let _ = writeln!(
-            out,
-            "{indent}{} · {country} · {}: {} · {pages} {pages_label}",
+        let recipient = i18n::recipient(
+            lang,
             or_unknown(&service.organization, lang),
-            label(lang, Label::Transfer),
-            i18n::transfer(lang, service.transfer),
+            country,
+            service.transfer,
         );
+        let _ = writeln!(out, "{indent}{recipient} · {pages} {pages_label}");
         if !service.tracking_ids.is_empty() {
             let _ = writeln!(
                 out,
@@ -209,17 +209,22 @@ fn over_time(out: &mut String, site: &Site, suppressed: &[&Finding], lang: Lang,
         }
     }
     for expired in &site.expired_suppressions {
-        let what = [expired.rule.as_deref(), expired.service.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" / ");
+        let what = suppression_subject(expired);
         let _ = writeln!(
             out,
             "\n{} {what} ({}, {})",
             paint.severity(Severity::Medium, label(lang, Label::ExpiredSuppression)),
             expired.expires.as_deref().unwrap_or_default(),
             expired.reason
+        );
+    }
+    for unused in &site.unused_suppressions {
+        let what = suppression_subject(unused);
+        let _ = writeln!(
+            out,
+            "\n{} {what} ({})",
+            paint.severity(Severity::Low, label(lang, Label::UnusedSuppression)),
+            unused.reason
         );
     }
     if !site.resolved.is_empty() {
@@ -328,4 +333,13 @@ fn page_errors(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
 
 fn shorten(text: &str, max: usize) -> String {
     crate::observe::shorten(text, max)
+}
+
+/// What a suppression names: rule / service / url pattern, those it has.
+fn suppression_subject(s: &Suppression) -> String {
+    [s.rule.as_deref(), s.service.as_deref(), s.url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
