@@ -97,7 +97,7 @@ fn classify(
 /// An origin URL of the site, as the page address that filter rules compare against.
 fn origin_of(scope: &SiteScope) -> String {
     match scope {
-        SiteScope::Domain(domain) => format!("https://{domain}/"),
+        SiteScope::Domain(domain, _) => format!("https://{domain}/"),
         SiteScope::Exact {
             host,
             port: Some(port),

@@ -1,12 +1,15 @@
 //! Which hosts belong to the institution: the target's registrable domain (eTLD+1, from the
-//! public suffix list), or for an IP address or `localhost` exactly that host and port.
+//! public suffix list) on the scheme's default port or the target's own port, or for an IP
+//! address or `localhost` exactly that host and port.
 
 use url::{Host, Url};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SiteScope {
-    /// Every host under this registrable domain (subdomains of the institution included).
-    Domain(String),
+    /// Every host under this registrable domain (subdomains of the institution included), on the
+    /// default port of its scheme or on the target's explicit port (the second field): a page
+    /// cannot send the crawler to another service of the same host (`:8080/admin`).
+    Domain(String, Option<u16>),
     /// Exactly this host and port: IP addresses, `localhost`, served folders.
     Exact { host: String, port: Option<u16> },
 }
@@ -15,7 +18,7 @@ impl SiteScope {
     pub fn for_url(url: &Url) -> SiteScope {
         match url.host() {
             Some(Host::Domain(domain)) if !is_localhost(domain) => {
-                SiteScope::Domain(registrable_domain(domain))
+                SiteScope::Domain(registrable_domain(domain), url.port())
             }
             _ => SiteScope::Exact {
                 host: url.host_str().unwrap_or_default().to_ascii_lowercase(),
@@ -27,7 +30,9 @@ impl SiteScope {
     /// The URL is part of the site to crawl.
     pub fn contains(&self, url: &Url) -> bool {
         match self {
-            SiteScope::Domain(_) => self.is_first_party(url),
+            SiteScope::Domain(_, port) => {
+                self.is_first_party(url) && (url.port().is_none() || url.port() == *port)
+            }
             SiteScope::Exact { host, port } => {
                 self.host_matches(url, host) && url.port_or_known_default() == *port
             }
@@ -37,7 +42,7 @@ impl SiteScope {
     /// A request to this URL stays with the institution (no third party receives it).
     pub fn is_first_party(&self, url: &Url) -> bool {
         match self {
-            SiteScope::Domain(domain) => match url.host() {
+            SiteScope::Domain(domain, _) => match url.host() {
                 Some(Host::Domain(host)) => registrable_domain(host) == *domain,
                 _ => false,
             },
@@ -48,7 +53,7 @@ impl SiteScope {
     /// The site runs on this machine (a served folder or a test server).
     pub fn is_loopback(&self) -> bool {
         match self {
-            SiteScope::Domain(_) => false,
+            SiteScope::Domain(..) => false,
             SiteScope::Exact { host, .. } => {
                 is_localhost(host)
                     || host
@@ -89,9 +94,22 @@ mod tests {
     #[test]
     fn subdomains_of_the_institution_are_first_party() {
         let scope = SiteScope::for_url(&url("https://www.example-school.nl/"));
-        assert_eq!(scope, SiteScope::Domain("example-school.nl".into()));
+        assert_eq!(scope, SiteScope::Domain("example-school.nl".into(), None));
         assert!(scope.contains(&url("https://agenda.example-school.nl/x")));
+        assert!(scope.contains(&url("http://agenda.example-school.nl:80/x")));
         assert!(!scope.contains(&url("https://www.googletagmanager.com/gtm.js")));
+    }
+
+    #[test]
+    fn the_scope_includes_the_port() {
+        let scope = SiteScope::for_url(&url("https://www.example-school.nl/"));
+        assert!(!scope.contains(&url("http://www.example-school.nl:8080/admin?delete=1")));
+        assert!(!scope.contains(&url("https://intranet.example-school.nl:8443/")));
+        assert!(scope.is_first_party(&url("https://www.example-school.nl:8443/")));
+        let scope = SiteScope::for_url(&url("https://www.example-school.nl:8443/"));
+        assert!(scope.contains(&url("https://www.example-school.nl:8443/a")));
+        assert!(scope.contains(&url("https://www.example-school.nl/a")));
+        assert!(!scope.contains(&url("https://www.example-school.nl:9000/a")));
     }
 
     #[test]

@@ -260,3 +260,60 @@ fn every_file_read_is_bounded() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn served_folders_do_not_follow_links_out_of_the_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let tag = |id: &str| {
+        format!(
+            "<html><head><script async src=\"https://www.googletagmanager.com/gtag/js?id={id}\"></script></head><body>x</body></html>"
+        )
+    };
+    std::fs::write(outside.path().join("secret.html"), tag("G-OUTSIDE001")).unwrap();
+    std::fs::create_dir(outside.path().join("dir")).unwrap();
+    std::fs::write(outside.path().join("dir/index.html"), tag("G-OUTSIDE002")).unwrap();
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("index.html"),
+        "<html><head><title>Home</title></head><body><a href=\"passwd.html\">a</a> \
+         <a href=\"linked/\">b</a> <a href=\"alias.html\">c</a></body></html>",
+    )
+    .unwrap();
+    std::fs::write(root.join("real.html"), tag("G-INSIDE0001")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.html"), root.join("passwd.html"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("dir"), root.join("linked")).unwrap();
+    std::os::unix::fs::symlink(root.join("real.html"), root.join("alias.html")).unwrap();
+
+    let (_, report) = support::scan_json(&[root.to_str().unwrap()]);
+    let ids = ids(&report);
+    assert_eq!(ids, ["G-INSIDE0001"], "{report}");
+    let site = &report["sites"][0];
+    for path in ["/passwd.html", "/linked/"] {
+        let page = support::page(site, path).unwrap_or_else(|| panic!("{path}: {site}"));
+        assert_eq!(page["status"], 404, "{page}");
+    }
+}
+
+#[test]
+fn pathological_markup_is_not_parsed_and_the_crawl_goes_on() {
+    let addr = spawn_server(hostile::pathological_markup());
+    let (code, report) = support::scan_json(&[&format!("http://{addr}/")]);
+    assert_eq!(code, 1, "the normal page's tag is a finding: {report}");
+    assert_eq!(ids(&report), ["G-NORMAL0001"]);
+    let site = &report["sites"][0];
+    for (path, why) in [
+        ("/deep", "nested more than 4096 deep"),
+        ("/attributes", "more than 1024 attributes"),
+        ("/many", "more than 1000000 elements"),
+    ] {
+        let page = support::page(site, &format!("http://{addr}{path}")).expect(path);
+        assert_eq!(page["status"], 200, "{page}");
+        let error = page["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains(why) && error.contains("not analysed"),
+            "{page}"
+        );
+    }
+}

@@ -5,6 +5,7 @@ mod decode;
 mod fetch;
 pub mod folder;
 mod gate;
+pub mod markup_guard;
 mod normalize;
 pub(crate) mod robots;
 pub(crate) mod sitemap;
@@ -27,6 +28,7 @@ use crate::report::model::Redirect;
 use crate::scope::SiteScope;
 use fetch::{FetchSettings, fetch};
 use gate::Gates;
+use markup_guard::Pathological;
 use robots::{Robots, robots_url};
 
 /// The crawl's settings, validated.
@@ -115,7 +117,13 @@ pub struct Crawler {
     seen: Mutex<HashSet<String>>,
     /// Parsing is CPU work: a bounded number of pages at a time.
     parse_slots: Semaphore,
+    /// KiB of page bodies in analysis at once: a parsed page takes some 40 times its size, so
+    /// the count of slots alone does not bound memory when pages are large.
+    analysis_kib: Semaphore,
 }
+
+/// Page bytes in analysis at once, in KiB (16 MiB: one page at the body cap and a few more).
+pub const ANALYSIS_BUDGET_KIB: u32 = 16 * 1024;
 
 impl Crawler {
     pub fn new(config: CrawlConfig, scope: SiteScope) -> Result<Arc<Crawler>, Error> {
@@ -138,6 +146,7 @@ impl Crawler {
             // Twice the cores: a page waiting for its slot would otherwise leave a core idle
             // between the end of one parse and the start of the next (measured: +15% pages/s).
             parse_slots: Semaphore::new(cores * 2),
+            analysis_kib: Semaphore::new(ANALYSIS_BUDGET_KIB as usize),
         }))
     }
 
@@ -308,18 +317,31 @@ impl Crawler {
             };
             page.truncated = body.truncated;
             let _slot = self.parse_slots.acquire().await.ok()?;
+            let kib = u32::try_from(body.bytes.len().div_ceil(1024)).unwrap_or(u32::MAX);
+            let _bytes = self
+                .analysis_kib
+                .acquire_many(kib.clamp(1, ANALYSIS_BUDGET_KIB))
+                .await
+                .ok()?;
             let content_type = page.content_type.clone();
             let page_url = page.url.clone();
-            let analysis = tokio::task::spawn_blocking(move || {
+            let analysis = tokio::task::spawn_blocking(move || -> Result<_, Pathological> {
                 let text = decode_html(&body.bytes, content_type.as_deref());
                 drop(body);
-                analyzer(&page_url, &text)
+                markup_guard::check(&text)?;
+                Ok(analyzer(&page_url, &text))
             })
             .await;
             return match analysis {
-                Ok(analysis) => {
+                Ok(Ok(analysis)) => {
                     page.analysis = Some(analysis.payload);
                     Some((page, analysis.links))
+                }
+                Ok(Err(pathological)) => {
+                    page.error = Some(format!(
+                        "not analysed: {pathological} (a limit of trackaudit)"
+                    ));
+                    Some((page, Vec::new()))
                 }
                 Err(e) => {
                     page.error = Some(format!("analysing the page failed: {e}"));

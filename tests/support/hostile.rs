@@ -146,3 +146,21 @@ fn host_of(headers: &HeaderMap) -> String {
         .unwrap_or("127.0.0.1")
         .to_owned()
 }
+
+/// Markup that is quadratic for an HTML5 parser, beside a normal page.
+pub fn pathological_markup() -> Router {
+    let deep = || async { html(format!("<html><body>{}", "<div>".repeat(100_000))) };
+    let attributes = || async {
+        let attributes: String = (0..1_000_000).map(|n| format!(" a{n}")).collect();
+        html(format!("<html><body><div{attributes}>x</div>"))
+    };
+    let many = || async { html(format!("<html><body>{}", "<i></i>".repeat(1_200_000))) };
+    Router::new()
+        .route(
+            "/",
+            get(|| async { tagged("G-NORMAL0001", &["/deep", "/attributes", "/many"]) }),
+        )
+        .route("/deep", get(deep))
+        .route("/attributes", get(attributes))
+        .route("/many", get(many))
+}
