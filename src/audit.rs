@@ -16,7 +16,7 @@ use crate::classify::Classified;
 use crate::lists::{ExternalMatch, Lists, ServiceIdx};
 use crate::observe::{EvidenceKind, Form, PageObservations};
 use crate::report::model::{Evidence, ListMatch, Page};
-use crate::scope::{SiteScope, registrable_domain};
+use crate::scope::{SiteScope, normalize_host, registrable_domain};
 
 /// Evidence items kept per service and per host; the rest are counted.
 const EVIDENCE_PER_SERVICE: usize = 20;
@@ -299,11 +299,7 @@ impl<'l> SiteAudit<'l> {
     }
 
     fn add_form(&mut self, page: &PageUrl, form: &Form, privacy_link: bool) {
-        let host = form
-            .action
-            .host_str()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let host = normalize_host(form.action.host_str().unwrap_or_default());
         if form.personal_data && !privacy_link {
             self.facts
                 .forms_without_privacy_link
@@ -343,7 +339,7 @@ impl<'l> SiteAudit<'l> {
                     .lists
                     .matcher
                     .service_for(
-                        &link.host_str().unwrap_or_default().to_ascii_lowercase(),
+                        &normalize_host(link.host_str().unwrap_or_default()),
                         link.path(),
                     )
                     .is_none()

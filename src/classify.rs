@@ -5,7 +5,7 @@ use url::Url;
 
 use crate::lists::{ExternalMatch, Lists, ServiceIdx};
 use crate::observe::Observation;
-use crate::scope::{SiteScope, registrable_domain};
+use crate::scope::{SiteScope, normalize_host, registrable_domain};
 
 /// An observation with what the catalogue knows about it.
 #[derive(Debug, Clone)]
@@ -61,20 +61,11 @@ fn classify(
             tracking_id: hit.and_then(|h| h.tracking_id),
         };
     };
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let host = normalize_host(url.host_str().unwrap_or_default());
     let third_party = !scope.is_first_party(&url);
-    let (service, tracking_id) = if third_party {
-        service_of_request(&url, &host, lists)
-    } else {
-        (lists.matcher.self_hosted_service(url.path()), None)
-    };
-    // Only what the catalogue leaves unknown. A path the catalogue knows as a self-hostable tool
-    // (`/matomo.js` on a school board's own server) is not left to a generic filter rule either:
-    // that rule says nothing about who runs the host, so it stays an unknown third party.
-    let checked = third_party
-        && service.is_none()
-        && !lists.external.is_empty()
-        && lists.matcher.self_hosted_service(url.path()).is_none();
+    let (service, tracking_id) = service_of_request(&url, &host, third_party, lists);
+    // Only what the catalogue leaves unknown goes to the external lists.
+    let checked = third_party && service.is_none() && !lists.external.is_empty();
     let external = if checked {
         let o = &observation;
         lists
@@ -106,25 +97,39 @@ fn origin_of(scope: &SiteScope) -> String {
     }
 }
 
-/// The service a third-party request reaches. A tracking id in the query names the service
-/// more precisely than the host when the same organisation runs both (gtag.js with `AW-…` is
-/// Google Ads, not Google Analytics).
+/// The service a request reaches: for a third party, by its host and URL patterns; on any host,
+/// by a known loader path with its id (`/gtm.js?id=GTM-…` served by server-side tagging on the
+/// institution's own subdomain, `/matomo.js` on a school board's server). A tracking id in the
+/// query (or the loader's file name) names the service more precisely when the same
+/// organisation runs both (gtag.js with `AW-…` is Google Ads, not Google Analytics).
 fn service_of_request(
     url: &Url,
     host: &str,
+    third_party: bool,
     lists: &Lists,
 ) -> (Option<ServiceIdx>, Option<String>) {
-    let by_host = lists.matcher.service_for(host, url.path());
-    let Some(query) = url.query() else {
-        return (by_host, None);
+    let by_host = third_party
+        .then(|| lists.matcher.service_for(host, url.path()))
+        .flatten();
+    let (service, text) = match by_host {
+        Some(service) => (service, url.query().map(str::to_owned)),
+        None => match lists.matcher.service_by_path(url.path(), url.query()) {
+            Some(service) => (service, Some(url[url::Position::BeforePath..].to_owned())),
+            None => return (None, None),
+        },
+    };
+    let Some(text) = text else {
+        return (Some(service), None);
     };
     let services = &lists.catalogue.services;
-    let hit = lists.matcher.signatures_in(query).into_iter().find(|hit| {
-        by_host.is_none_or(|s| services[s].organization == services[hit.service].organization)
-    });
+    let hit = lists
+        .matcher
+        .signatures_in(&text)
+        .into_iter()
+        .find(|hit| services[service].organization == services[hit.service].organization);
     match hit {
-        Some(hit) if by_host.is_some() => (Some(hit.service), hit.tracking_id),
-        _ => (by_host, None),
+        Some(hit) => (Some(hit.service), hit.tracking_id),
+        None => (Some(service), None),
     }
 }
 

@@ -374,7 +374,7 @@ fn run_lists(args: &ListsArgs) -> Result<Exit> {
         None => catalogue.services.iter().collect(),
     };
     if args.json {
-        let json = serde_json::json!({ "services": services });
+        let json = serde_json::json!({ "services": catalogue.listing(&services) });
         writeln!(stdout, "{}", serde_json::to_string_pretty(&json)?)?;
         return Ok(Exit::Clean);
     }

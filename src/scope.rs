@@ -21,7 +21,7 @@ impl SiteScope {
                 SiteScope::Domain(registrable_domain(domain), url.port())
             }
             _ => SiteScope::Exact {
-                host: url.host_str().unwrap_or_default().to_ascii_lowercase(),
+                host: normalize_host(url.host_str().unwrap_or_default()),
                 port: url.port_or_known_default(),
             },
         }
@@ -65,14 +65,21 @@ impl SiteScope {
     }
 
     fn host_matches(&self, url: &Url, host: &str) -> bool {
-        url.host_str().is_some_and(|h| h.eq_ignore_ascii_case(host))
+        url.host_str().is_some_and(|h| normalize_host(h) == host)
     }
+}
+
+/// A hostname as the report shows and compares it: lowercase, without the trailing dot of its
+/// fully qualified spelling (`connect.facebook.net.` is `connect.facebook.net`). The one place
+/// where hosts are normalised.
+pub fn normalize_host(host: &str) -> String {
+    host.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The registrable domain (eTLD+1) of a hostname; the hostname itself where the list knows no
 /// suffix for it (an IP address, a single label).
 pub fn registrable_domain(host: &str) -> String {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = normalize_host(host);
     if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
         return host;
     }

@@ -134,12 +134,12 @@ fn csv_has_the_fixed_header_and_a_row_per_finding_per_page() {
     assert_eq!(pixel["suppressed"], "false");
     assert_eq!(pixel["suppression_reason"], "");
 
-    // Google Analytics is on all 17 pages: one row each.
+    // Google Analytics is on all 18 pages: one row each.
     let analytics = rows
         .iter()
         .filter(|r| r["service"] == "google-analytics")
         .count();
-    assert_eq!(analytics, 17);
+    assert_eq!(analytics, 18);
     let unknown = rows
         .iter()
         .find(|r| r["rule"] == "unknown-third-party")
@@ -529,7 +529,7 @@ fn markdown_summarises_the_site_with_verdict_counts_and_a_table_worst_first() {
     );
     assert!(text.contains("**Verdict:** FAIL — findings at or above the failure threshold"));
     assert!(text.contains(&format!(
-        "{} high · {} medium · {} low · {} info · 16 third parties · 17 pages visited, 0 errors",
+        "{} high · {} medium · {} low · {} info · 18 third parties · 18 pages visited, 0 errors",
         summary.high, summary.medium, summary.low, summary.info
     )));
     assert!(
@@ -548,8 +548,8 @@ fn markdown_summarises_the_site_with_verdict_counts_and_a_table_worst_first() {
             && r.contains("Meta Pixel (Meta Platforms, Inc.)")
             && r.contains("US · EU–US Data Privacy Framework")
     }));
-    assert!(text.contains("**Third parties (16):** `analytics.tiktok.com`, "));
-    assert!(text.contains("and 4 more"));
+    assert!(text.contains("**Third parties (18):** `analytics.tiktok.com`, "));
+    assert!(text.contains("and 6 more"));
 }
 
 #[test]
@@ -564,8 +564,8 @@ fn markdown_speaks_dutch_as_a_dutch_dpo_writes() {
         "| HOOG |",
         "EU-VS Data Privacy Framework",
         "pagina's bezocht",
-        "**Derde partijen (16):**",
-        "en nog 4",
+        "**Derde partijen (18):**",
+        "en nog 6",
         "persoonsgegeven onder de AVG",
         "buiten de EER",
         "laat de FG dit beoordelen",

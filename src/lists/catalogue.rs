@@ -46,12 +46,27 @@ pub struct Service {
     pub privacy_enhanced: bool,
     #[serde(default)]
     pub self_hosted_paths: Vec<String>,
+    /// Loader paths that name the service on any host, with the query that carries its id
+    /// (`/gtm.js?id=GTM-`): server-side tagging and first-party proxies serve the vendor's
+    /// loader from the institution's own (sub)domain. `*` matches any run of characters; the
+    /// pattern matches from any `/` of the path.
+    #[serde(default)]
+    pub paths: Vec<String>,
     #[serde(default)]
     pub superseded_by: Vec<String>,
     #[serde(default)]
     pub alternative: Text,
     #[serde(default)]
     pub advice: Text,
+}
+
+/// A service as `trackaudit lists --json` shows it: the catalogue entry with its organisation's
+/// country (ISO 3166-1 alpha-2; empty when the organisation is unknown).
+#[derive(Debug, Serialize)]
+pub struct ListedService<'a> {
+    #[serde(flatten)]
+    pub service: &'a Service,
+    pub country: &'a str,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -100,6 +115,16 @@ pub struct Jurisdictions {
     pub dpf: Dpf,
 }
 
+/// Registrable domains that one organisation runs under many country names: a host under any
+/// of `domains` is matched as if it were under `canonical` (`www.google.fr/maps` as
+/// `www.google.com/maps`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainAlias {
+    pub canonical: String,
+    pub domains: Vec<String>,
+}
+
 /// One list file as written on disk: any of the tables may be present.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +141,8 @@ struct ListFile {
     adequacy: Vec<Adequacy>,
     #[serde(default)]
     dpf: Option<Dpf>,
+    #[serde(default)]
+    alias: Vec<DomainAlias>,
 }
 
 /// The legal footing of a transfer of a visitor's data to an organisation.
@@ -154,6 +181,7 @@ pub struct Catalogue {
     pub organizations: Vec<Organization>,
     pub categories: Vec<Category>,
     pub jurisdictions: Jurisdictions,
+    pub aliases: Vec<DomainAlias>,
     /// Which file each service came from, for error messages.
     pub sources: Vec<String>,
 }
@@ -198,6 +226,7 @@ impl Catalogue {
             }
             catalogue.organizations.extend(file.organization);
             catalogue.categories.extend(file.category);
+            catalogue.aliases.extend(file.alias);
             catalogue.jurisdictions.eea.extend(file.eea);
             catalogue.jurisdictions.adequacy.extend(file.adequacy);
             if let Some(dpf) = file.dpf {
@@ -240,6 +269,17 @@ impl Catalogue {
         } else {
             Transfer::NoAdequacy
         }
+    }
+
+    /// Services with their organisation's country, for `lists --json`.
+    pub fn listing<'a>(&'a self, services: &[&'a Service]) -> Vec<ListedService<'a>> {
+        services
+            .iter()
+            .map(|service| ListedService {
+                service,
+                country: self.country_of(service),
+            })
+            .collect()
     }
 
     pub fn country_of(&self, service: &Service) -> &str {

@@ -118,6 +118,7 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
             && service.urls.is_empty()
             && service.signatures.is_empty()
             && service.self_hosted_paths.is_empty()
+            && service.paths.is_empty()
         {
             problems.push(format!(
                 "{at}: no host, URL pattern or signature: it can never match"
@@ -129,6 +130,13 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
             }
             if let Some(other) = host_owner.insert(host.clone(), &service.id) {
                 problems.push(format!("{at}: host {host:?} is also claimed by {other:?}"));
+            }
+        }
+        for path in &service.paths {
+            if !path.starts_with('/') || path.len() < 4 {
+                problems.push(format!(
+                    "{at}: path {path:?} must start with / and name a loader, e.g. /gtm.js?id=GTM-"
+                ));
             }
         }
         for url in &service.urls {
@@ -200,6 +208,21 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
                 "organisation {:?}: DPF certification only applies to {} organisations",
                 org.name, catalogue.jurisdictions.dpf.country
             ));
+        }
+    }
+    for alias in &catalogue.aliases {
+        for domain in std::iter::once(&alias.canonical).chain(&alias.domains) {
+            if !is_host_pattern(domain) {
+                problems.push(format!("alias: {domain:?} is not a lowercase domain"));
+            }
+        }
+        for domain in &alias.domains {
+            if let Some(owner) = host_owner.get(domain) {
+                problems.push(format!(
+                    "alias: {domain:?} is matched as {:?}, so the host pattern of {owner:?} never applies",
+                    alias.canonical
+                ));
+            }
         }
     }
     let j = &catalogue.jurisdictions;

@@ -21,6 +21,12 @@ impl PathPattern {
         }
     }
 
+    /// The pattern matches from some `/` of `path` on (a loader path under any prefix).
+    fn matches_within(&self, path: &str) -> bool {
+        path.match_indices('/')
+            .any(|(at, _)| self.matches(&path[at..]))
+    }
+
     fn matches(&self, path: &str) -> bool {
         let mut rest = path;
         for (i, part) in self.parts.iter().enumerate() {
@@ -58,6 +64,9 @@ pub struct Matcher {
     signature_set: RegexSet,
     signatures: Vec<(Regex, ServiceIdx)>,
     self_hosted: Vec<(String, ServiceIdx)>,
+    any_host: Vec<(PathPattern, ServiceIdx)>,
+    /// Alias registrable domain → the canonical one (`google.fr` → `google.com`).
+    aliases: HashMap<String, String>,
 }
 
 impl Matcher {
@@ -67,6 +76,7 @@ impl Matcher {
         let mut patterns = Vec::new();
         let mut signatures = Vec::new();
         let mut self_hosted = Vec::new();
+        let mut any_host = Vec::new();
         for (idx, service) in catalogue.services.iter().enumerate() {
             for host in &service.hosts {
                 hosts.entry(host.to_ascii_lowercase()).or_insert(idx);
@@ -93,6 +103,9 @@ impl Matcher {
             for path in &service.self_hosted_paths {
                 self_hosted.push((path.clone(), idx));
             }
+            for path in &service.paths {
+                any_host.push((PathPattern::new(path), idx));
+            }
         }
         // Longer path patterns are more specific: try them first.
         for list in urls.values_mut() {
@@ -108,12 +121,20 @@ impl Matcher {
             signature_set,
             signatures,
             self_hosted,
+            any_host,
+            aliases: catalogue
+                .aliases
+                .iter()
+                .flat_map(|a| a.domains.iter().map(|d| (d.clone(), a.canonical.clone())))
+                .collect(),
         })
     }
 
     /// The service that a request to `host` + `path` reaches: URL patterns first (longest host
     /// suffix first), then host patterns (longest suffix first).
     pub fn service_for(&self, host: &str, path: &str) -> Option<ServiceIdx> {
+        let canonical = self.canonical_host(host);
+        let host = canonical.as_deref().unwrap_or(host);
         let suffixes = || host_suffixes(host);
         for suffix in suffixes() {
             if let Some(list) = self.urls.get(suffix) {
@@ -125,11 +146,48 @@ impl Matcher {
         suffixes().find_map(|suffix| self.hosts.get(suffix).copied())
     }
 
-    /// A first-party path that gives away a self-hosted service (e.g. `/matomo.js`).
+    /// The host with an alias domain replaced by its canonical one (`www.google.fr` →
+    /// `www.google.com`), or `None` when no alias applies.
+    fn canonical_host(&self, host: &str) -> Option<String> {
+        if self.aliases.is_empty() {
+            return None;
+        }
+        host_suffixes(host).find_map(|suffix| {
+            let canonical = self.aliases.get(suffix)?;
+            let prefix = &host[..host.len() - suffix.len()];
+            Some(format!("{prefix}{canonical}"))
+        })
+    }
+
+    /// A path that gives away a self-hosted service (e.g. `/matomo.js`), on any host.
     pub fn self_hosted_service(&self, path: &str) -> Option<ServiceIdx> {
         self.self_hosted
             .iter()
             .find(|(suffix, _)| path.ends_with(suffix.as_str()))
+            .map(|(_, idx)| *idx)
+    }
+
+    /// The service whose loader this path (and query) is, whatever the host: a known loader
+    /// path with its id (`/gtm.js?id=GTM-…`, `/gtag/js?id=G-…`, `hotjar-<id>.js`), or a path
+    /// of a self-hostable tool (`/matomo.js`).
+    pub fn service_by_path(&self, path: &str, query: Option<&str>) -> Option<ServiceIdx> {
+        if let Some(idx) = self.self_hosted_service(path) {
+            return Some(idx);
+        }
+        if self.any_host.is_empty() {
+            return None;
+        }
+        let with_query;
+        let target = match query {
+            Some(q) => {
+                with_query = format!("{path}?{q}");
+                with_query.as_str()
+            }
+            None => path,
+        };
+        self.any_host
+            .iter()
+            .find(|(pattern, _)| pattern.matches_within(target))
             .map(|(_, idx)| *idx)
     }
 

@@ -1,5 +1,6 @@
 //! Static observation of an HTML page: one parse, one walk over the elements.
 
+use std::collections::VecDeque;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -7,7 +8,10 @@ use scraper::{ElementRef, Html, node::Element};
 use url::Url;
 
 use super::css::urls_in_css;
-use super::script::urls_in_script;
+use super::script::{UrlUse, redact_userinfo, urls_in_script};
+use super::shapes::{
+    ConsentMarker, ScriptType, UrlForm, consent_marker, is_consent_type, script_type, url_attribute,
+};
 use super::{EvidenceKind, Form, Observation, PageObservations, shorten};
 use crate::lists::Matcher;
 
@@ -29,22 +33,13 @@ static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// Attributes by which consent managers (Cookiebot, CookieConsent, Klaro, Complianz, OneTrust…)
-/// mark a tag they hold back until the visitor agrees.
-const CONSENT_ATTRIBUTES: &[&str] = &[
-    "data-cookieconsent",
-    "data-category",
-    "data-cookiecategory",
-    "data-consent",
-    "data-cookie-consent",
-    "data-cookieconsent-category",
-    "data-name",
-    "data-service",
-];
+/// Documents inside the page (`<noscript>` content, `<iframe srcdoc>`) are observed to this depth;
+/// deeper ones are skipped. Browsers render a noscript inside a noscript as text anyway, and a
+/// srcdoc frame nested three deep is no real site's way to load a tracker.
+pub const MAX_NESTED_DOCUMENTS: usize = 3;
 
-/// Observe one HTML document fetched from `page_url`.
+/// Observe one HTML document fetched from `page_url`, and the documents nested in it.
 pub fn observe_html(html: &str, page_url: &Url, matcher: &Matcher) -> PageObservations {
-    let document = Html::parse_document(html);
     let mut walker = Walker {
         matcher,
         base: None,
@@ -52,10 +47,36 @@ pub fn observe_html(html: &str, page_url: &Url, matcher: &Matcher) -> PageObserv
         out: PageObservations::default(),
         element_count: 0,
         last_snippet: None,
+        nested: VecDeque::new(),
     };
-    walker.walk(&document, false);
+    let document = Html::parse_document(html);
+    walker.walk(&document, 0);
     drop(document);
+    // Nested documents wait in a work list, not on the thread's stack: a page of thousands of
+    // nested `<noscript>` elements costs at most MAX_NESTED_DOCUMENTS parses of its text.
+    while let Some(nested) = walker.nested.pop_front() {
+        let document = match nested.kind {
+            NestedKind::Noscript => Html::parse_fragment(&nested.html),
+            NestedKind::Srcdoc => Html::parse_document(&nested.html),
+        };
+        walker.walk(&document, nested.depth);
+    }
     walker.finish(page_url)
+}
+
+/// A document inside the page, waiting to be observed.
+struct Nested {
+    html: String,
+    kind: NestedKind,
+    /// 1 for a document in the page itself, 2 for one inside that, …
+    depth: usize,
+}
+
+enum NestedKind {
+    /// `<noscript>` content: a parser with scripting on keeps it as text.
+    Noscript,
+    /// `<iframe srcdoc>`: a whole document in an attribute.
+    Srcdoc,
 }
 
 /// A URL reference as written in the page, resolved once the `<base href>` is known.
@@ -83,19 +104,31 @@ struct Walker<'m> {
     element_count: usize,
     /// The snippet of the element seen last, by its number.
     last_snippet: Option<(usize, String)>,
+    nested: VecDeque<Nested>,
 }
 
 impl Walker<'_> {
-    fn walk(&mut self, document: &Html, in_noscript: bool) {
+    fn walk(&mut self, document: &Html, depth: usize) {
         for node in document.tree.nodes() {
             if let Some(element) = ElementRef::wrap(node) {
                 self.element_count += 1;
-                self.element(element, in_noscript);
+                self.element(element, depth);
             }
         }
     }
 
-    fn element(&mut self, el: ElementRef<'_>, in_noscript: bool) {
+    /// Queue a nested document, unless it is nested too deep.
+    fn nest(&mut self, html: String, kind: NestedKind, depth: usize) {
+        if depth < MAX_NESTED_DOCUMENTS && html.contains('<') {
+            self.nested.push_back(Nested {
+                html,
+                kind,
+                depth: depth + 1,
+            });
+        }
+    }
+
+    fn element(&mut self, el: ElementRef<'_>, depth: usize) {
         let e = el.value();
         if let Some(style) = e.attr("style") {
             self.css(style, e, EvidenceKind::Other);
@@ -108,30 +141,35 @@ impl Walker<'_> {
             "link" => self.link(e),
             "img" => {
                 let pixel = is_pixel(e);
-                for attr in ["src", "data-src"] {
-                    if let Some(src) = e.attr(attr) {
-                        self.push(RefTarget::Contact(EvidenceKind::Img), src, e, false, pixel);
-                    }
-                }
-                self.srcset(e, EvidenceKind::Img);
+                self.element_urls(e, EvidenceKind::Img, pixel);
             }
             "input"
                 if e.attr("type")
                     .is_some_and(|t| t.eq_ignore_ascii_case("image")) =>
             {
-                self.attr_contact(e, "src", EvidenceKind::Img);
+                self.element_urls(e, EvidenceKind::Img, false);
             }
             "source" => {
-                self.attr_contact(e, "src", EvidenceKind::Media);
-                self.srcset(e, EvidenceKind::Img);
+                // A <source> of a <picture> is an image; one of a <video> or <audio> is media.
+                let in_picture = el
+                    .parent()
+                    .and_then(|p| p.value().as_element())
+                    .is_some_and(|p| p.name() == "picture");
+                let kind = if in_picture {
+                    EvidenceKind::Img
+                } else {
+                    EvidenceKind::Media
+                };
+                self.element_urls(e, kind, false);
             }
             "video" | "audio" | "track" => {
-                self.attr_contact(e, "src", EvidenceKind::Media);
+                self.element_urls(e, EvidenceKind::Media, false);
                 self.attr_contact(e, "poster", EvidenceKind::Media);
+                self.attr_contact(e, "data-poster", EvidenceKind::Media);
             }
-            "iframe" | "frame" => self.frame(e),
+            "iframe" | "frame" => self.frame(e, depth),
             "object" => self.attr_contact(e, "data", EvidenceKind::Object),
-            "embed" => self.attr_contact(e, "src", EvidenceKind::Object),
+            "embed" => self.element_urls(e, EvidenceKind::Object, false),
             "form" => self.form(el),
             "style" => {
                 let css: String = el.text().collect();
@@ -139,10 +177,10 @@ impl Walker<'_> {
             }
             "a" | "area" => self.anchor(el),
             "meta" => self.meta_refresh(e),
-            "base" if self.base.is_none() => {
+            "base" if self.base.is_none() && depth == 0 => {
                 self.base = e.attr("href").map(str::to_owned);
             }
-            "title" if self.out.title.is_none() && !in_noscript => {
+            "title" if self.out.title.is_none() && depth == 0 => {
                 let title: String = el.text().collect();
                 self.out.title = Some(shorten(&title, 200));
             }
@@ -150,26 +188,66 @@ impl Walker<'_> {
                 // With scripting on, an HTML5 parser keeps noscript content as text: parse it
                 // on its own, because that is where tracking pixels hide.
                 let inner: String = el.text().collect();
-                if inner.contains('<') {
-                    let fragment = Html::parse_fragment(&inner);
-                    self.walk(&fragment, true);
-                }
+                self.nest(inner, NestedKind::Noscript, depth);
             }
             _ => {}
         }
     }
 
+    /// Every URL an element loads or will load, from the one table of URL attributes (`src`,
+    /// `srcset` and the attributes where lazy loaders and consent managers park them).
+    fn element_urls(&mut self, e: &Element, kind: EvidenceKind, pixel: bool) {
+        self.element_urls_gated(e, kind, pixel, false);
+    }
+
+    /// The same, for an element that something holds back (`held`: a consent-held script).
+    fn element_urls_gated(&mut self, e: &Element, kind: EvidenceKind, pixel: bool, held: bool) {
+        let marker = consent_marker(e);
+        for (name, value) in e.attrs() {
+            let Some(attr) = url_attribute(name) else {
+                continue;
+            };
+            let parked = !matches!(attr.name, "src" | "srcset");
+            // A consent manager's own attribute, a marker that only consent managers write, or
+            // a shared marker on a URL that something holds back.
+            let gated = held
+                || attr.consent
+                || marker == ConsentMarker::Specific
+                || (marker == ConsentMarker::Shared && parked);
+            match attr.form {
+                UrlForm::Src => self.push(RefTarget::Contact(kind), value, e, gated, pixel),
+                UrlForm::Srcset => {
+                    for candidate in value.split(',') {
+                        if let Some(url) = candidate.split_ascii_whitespace().next() {
+                            self.push(RefTarget::Contact(kind), url, e, gated, pixel);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn script(&mut self, el: ElementRef<'_>) {
         let e = el.value();
-        let consent_gated = is_consent_gated(e);
-        if !is_executable_script(e) && !consent_gated {
+        let type_attr = e.attr("type");
+        let kind = script_type(type_attr);
+        let marker = consent_marker(e) != ConsentMarker::None;
+        // A script the browser runs now is not held back, whatever it is marked with; a
+        // rewritten or data-typed one with a consent manager's marker is.
+        let consent_gated = is_consent_type(type_attr) || (kind != ScriptType::Run && marker);
+        let has_url = e.attrs().any(|(name, _)| url_attribute(name).is_some());
+        let observed = match kind {
+            ScriptType::Run | ScriptType::Deferred => true,
+            // `text/plain` with a parked src is JavaScript a plugin delays (WP-Optimize).
+            ScriptType::Data => consent_gated || has_url && is_text_plain(type_attr),
+        };
+        if !observed {
             return; // JSON-LD, templates and other data blocks are not run by the browser.
         }
-        for attr in ["src", "data-src"] {
-            if let Some(src) = e.attr(attr) {
-                let kind = EvidenceKind::ScriptSrc;
-                self.push(RefTarget::Contact(kind), src, e, consent_gated, false);
-            }
+        self.element_urls_gated(e, EvidenceKind::ScriptSrc, false, consent_gated);
+        let run_inline = kind != ScriptType::Data || consent_gated;
+        if !run_inline {
+            return;
         }
         let code: String = el.text().collect();
         if code.trim().is_empty() {
@@ -188,9 +266,14 @@ impl Walker<'_> {
             });
         }
         for found in urls_in_script(&code) {
-            let snippet = around(&code, found.offset, found.offset + found.text.len());
+            // A navigation target (a share link opened on click) is a link, never a request.
+            let target = match found.usage {
+                UrlUse::Loaded => RefTarget::Contact(EvidenceKind::InlineScript),
+                UrlUse::Navigation => RefTarget::Link,
+            };
+            let snippet = redact_userinfo(&around(&code, found.offset, found.offset + found.len));
             self.raw.push(RawRef {
-                target: RefTarget::Contact(EvidenceKind::InlineScript),
+                target,
                 raw: found.text,
                 snippet,
                 consent_gated,
@@ -223,20 +306,28 @@ impl Walker<'_> {
         }
     }
 
-    fn frame(&mut self, e: &Element) {
-        let gated =
-            is_consent_gated(e) || (e.attr("src").is_none() && e.attr("data-src").is_some());
-        for attr in ["src", "data-src"] {
-            if let Some(src) = e.attr(attr) {
-                self.push(
-                    RefTarget::Contact(EvidenceKind::Iframe),
-                    src,
-                    e,
-                    gated,
-                    false,
-                );
-                // A frame of the site itself is a page to crawl; the crawler drops the others.
-                self.push(RefTarget::Link, src, e, false, false);
+    fn frame(&mut self, e: &Element, depth: usize) {
+        self.element_urls(e, EvidenceKind::Iframe, false);
+        if let Some(srcdoc) = e.attr("srcdoc") {
+            self.nest(srcdoc.to_owned(), NestedKind::Srcdoc, depth);
+        }
+        // A frame of the site itself is a page to crawl (the crawler drops the others); not a
+        // frame in a nested document (GTM's and Meta's noscript fallbacks), nor one whose
+        // address carries a tracker's id (`ns.html?id=GTM-…` on a server-side tagging host).
+        // Where a lazy loader or consent manager parked the address, `src` is a placeholder.
+        if depth > 0 {
+            return;
+        }
+        let parked = e
+            .attrs()
+            .any(|(name, _)| name != "src" && url_attribute(name).is_some());
+        for (name, value) in e.attrs() {
+            let Some(attr) = url_attribute(name).filter(|a| a.form == UrlForm::Src) else {
+                continue;
+            };
+            let placeholder = parked && attr.name == "src";
+            if !placeholder && self.matcher.signatures_in(value).is_empty() {
+                self.push(RefTarget::Link, value, e, false, false);
             }
         }
     }
@@ -292,18 +383,6 @@ impl Walker<'_> {
     fn css(&mut self, css: &str, e: &Element, kind: EvidenceKind) {
         for url in urls_in_css(css) {
             self.push(RefTarget::Contact(kind), url, e, false, false);
-        }
-    }
-
-    fn srcset(&mut self, e: &Element, kind: EvidenceKind) {
-        for attr in ["srcset", "data-srcset"] {
-            if let Some(srcset) = e.attr(attr) {
-                for candidate in srcset.split(',') {
-                    if let Some(url) = candidate.split_ascii_whitespace().next() {
-                        self.push(RefTarget::Contact(kind), url, e, false, false);
-                    }
-                }
-            }
         }
     }
 
@@ -408,37 +487,8 @@ fn resolve(base: &Url, raw: &str) -> Option<Url> {
     Some(url)
 }
 
-fn is_executable_script(e: &Element) -> bool {
-    match e.attr("type").map(|t| t.trim().to_ascii_lowercase()) {
-        None => true,
-        Some(t) => matches!(
-            t.as_str(),
-            "" | "module"
-                | "text/javascript"
-                | "application/javascript"
-                | "application/x-javascript"
-                | "text/ecmascript"
-                | "application/ecmascript"
-                | "text/jscript"
-        ),
-    }
-}
-
-/// A tag that a consent manager holds back: a script of type `text/plain`, or an element with a
-/// consent-category attribute or class.
-fn is_consent_gated(e: &Element) -> bool {
-    let has_consent_marker = CONSENT_ATTRIBUTES.iter().any(|a| e.attr(a).is_some())
-        || e.classes().any(|c| {
-            c.starts_with("optanon-category-") || c.starts_with("cmplz-") || c == "cookieconsent"
-        });
-    if e.name() == "script" {
-        let plain = e
-            .attr("type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"));
-        plain && has_consent_marker
-    } else {
-        has_consent_marker
-    }
+fn is_text_plain(type_attr: Option<&str>) -> bool {
+    type_attr.is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"))
 }
 
 /// An image declared as 1×1 pixel, by attributes or inline style.

@@ -4,8 +4,9 @@
 pub(crate) mod css;
 mod html;
 pub(crate) mod script;
+mod shapes;
 
-pub use html::observe_html;
+pub use html::{MAX_NESTED_DOCUMENTS, observe_html};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
