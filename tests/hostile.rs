@@ -317,3 +317,34 @@ fn pathological_markup_is_not_parsed_and_the_crawl_goes_on() {
         );
     }
 }
+
+#[test]
+fn a_host_that_never_answers_is_not_retried_and_the_time_spent_is_reported() {
+    // Accepts connections and never answers: every request times out.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    let (code, report) = support::scan_json(&[&format!("http://{addr}/"), "--timeout", "1"]);
+    assert_eq!(code, 3, "{report}");
+    // robots.txt, /sitemap.xml and the page, each with two retries, made nine connections.
+    let made = connections.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        made <= 2,
+        "{made} connections to a host that never answered"
+    );
+    let error = report["sites"][0]["pages"][0]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        error.contains("timed out") && error.contains("attempt") && error.contains("s in all"),
+        "{error}"
+    );
+}

@@ -46,20 +46,32 @@ pub async fn fetch(
     want_body: impl Fn(Option<&str>) -> bool,
 ) -> Result<Response, String> {
     let mut attempt = 0;
+    let started = tokio::time::Instant::now();
     loop {
         let permit = gate.enter().await;
+        if let Some(first) = gate.unreachable() {
+            return Err(format!("{first}; not tried again"));
+        }
         let result = client.get(url.clone()).send().await;
         let retry_left = attempt < settings.retries;
         attempt += 1;
         let response = match result {
             Ok(response) => response,
+            // A host that never answered is not asked again: a dead host would otherwise cost
+            // every URL of the site its retries.
+            Err(e) if (e.is_connect() || e.is_timeout()) && !gate.answered() => {
+                let text = spent(describe(&e, settings.timeout), attempt, started);
+                gate.mark_unreachable(&text);
+                return Err(text);
+            }
             Err(e) if retry_left && (e.is_connect() || e.is_timeout() || e.is_request()) => {
                 drop(permit);
                 tokio::time::sleep(backoff(attempt)).await;
                 continue;
             }
-            Err(e) => return Err(describe(&e, settings.timeout)),
+            Err(e) => return Err(spent(describe(&e, settings.timeout), attempt, started)),
         };
+        gate.mark_answered();
         let status = response.status();
         if matches!(status.as_u16(), 429 | 503) {
             if let Some(wait) = retry_after(&response) {
@@ -131,6 +143,15 @@ async fn read_capped(response: reqwest::Response, max: usize) -> Result<Body, re
         bytes,
         truncated: false,
     })
+}
+
+/// An error with the real time it cost: the attempts and the seconds from the first one.
+fn spent(text: String, attempts: u32, started: tokio::time::Instant) -> String {
+    let plural = if attempts == 1 { "" } else { "s" };
+    format!(
+        "{text} ({attempts} attempt{plural}, {:.1} s in all)",
+        started.elapsed().as_secs_f32()
+    )
 }
 
 fn backoff(attempt: u32) -> Duration {

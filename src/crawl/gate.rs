@@ -1,7 +1,9 @@
 //! Politeness per host: at most `per_host` requests at once, and `delay` between the starts of
-//! two requests. A server's `Retry-After` pushes the next slot back for every request to it.
+//! two requests. A server's `Retry-After` pushes the next slot back for every request to it. A
+//! host that never answered and failed once (connection refused, timeout) is not asked again.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,6 +12,10 @@ use tokio::time::Instant;
 
 pub struct HostGate {
     permits: Arc<Semaphore>,
+    /// The host has answered a request (any HTTP status).
+    answered: AtomicBool,
+    /// The host never answered and a request to it failed: why, for every later URL.
+    unreachable: Mutex<Option<String>>,
     next_start: Mutex<Instant>,
     delay: Mutex<Duration>,
 }
@@ -18,6 +24,8 @@ impl HostGate {
     fn new(per_host: usize, delay: Duration) -> HostGate {
         HostGate {
             permits: Arc::new(Semaphore::new(per_host.max(1))),
+            answered: AtomicBool::new(false),
+            unreachable: Mutex::new(None),
             next_start: Mutex::new(Instant::now()),
             delay: Mutex::new(delay),
         }
@@ -34,6 +42,26 @@ impl HostGate {
         };
         tokio::time::sleep_until(start).await;
         Some(permit)
+    }
+
+    pub fn answered(&self) -> bool {
+        self.answered.load(Ordering::Relaxed)
+    }
+
+    pub fn mark_answered(&self) {
+        self.answered.store(true, Ordering::Relaxed);
+    }
+
+    /// Why the host is not asked again, when it never answered and a request to it failed.
+    pub fn unreachable(&self) -> Option<String> {
+        if self.answered() {
+            return None;
+        }
+        lock(&self.unreachable).clone()
+    }
+
+    pub fn mark_unreachable(&self, why: &str) {
+        lock(&self.unreachable).get_or_insert_with(|| why.to_owned());
     }
 
     /// The server asked to wait (429/503 with Retry-After).
