@@ -3,7 +3,7 @@
 //! the list loaders run. Not part of the library's API.
 
 pub use crate::crawl::robots::Robots;
-pub use crate::crawl::sitemap::{Sitemap, parse_sitemap};
+pub use crate::crawl::sitemap::{Sitemap, decompress, parse_sitemap};
 pub use crate::observe::css::urls_in_css;
 pub use crate::observe::script::{ScriptUrl, urls_in_script};
 

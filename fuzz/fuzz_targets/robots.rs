@@ -15,6 +15,8 @@ static URLS: LazyLock<Vec<Url>> = LazyLock::new(|| {
     ]
     .iter()
     .map(|u| Url::parse(u).expect("URL"))
+    // A long path: wildcard patterns that backtrack show up as slow inputs.
+    .chain(Url::parse(&format!("https://www.school.example/{}", "a/".repeat(500))).ok())
     .collect()
 });
 
