@@ -18,7 +18,9 @@ use crate::policy::config::{ActiveSuppression, apply_suppressions};
 use crate::policy::{Policy, assess};
 use crate::report::baseline::apply_baseline;
 use crate::report::build::{build_site, now_rfc3339, summarize};
-use crate::report::model::{Page, Report, SCHEMA_VERSION, Severity, Site, Tool};
+use crate::report::model::{
+    Coverage, Page, Report, SCHEMA_VERSION, ScanRecord, Severity, Site, Tool,
+};
 use crate::scope::SiteScope;
 
 /// What to scan: a site on the web or a folder of a built site.
@@ -159,8 +161,33 @@ pub async fn scan(
         started_at,
         finished_at: now_rfc3339(),
         interrupted,
+        settings: Some(record(settings, &lists)),
         sites,
     })
+}
+
+/// The settings recorded in the report.
+fn record(settings: &ScanSettings, lists: &Lists) -> ScanRecord {
+    let crawl = &settings.crawl;
+    let patterns = |r: &[regex::Regex]| r.iter().map(|r| r.as_str().to_owned()).collect();
+    ScanRecord {
+        max_pages: crawl.max_pages,
+        max_depth: crawl.max_depth,
+        include: patterns(&crawl.include),
+        exclude: patterns(&crawl.exclude),
+        robots: !crawl.ignore_robots,
+        user_agent: crawl.user_agent.clone(),
+        timeout_s: crawl.timeout.as_secs_f64(),
+        lists: lists.external.names().map(str::to_owned).collect(),
+        fail_on: settings.fail_on.map_or("never", Severity::as_str).into(),
+    }
+}
+
+/// An HTML content type (`text/html; charset=…`, `application/xhtml+xml`).
+fn is_html(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("text/html")
+        || essence.eq_ignore_ascii_case("application/xhtml+xml")
 }
 
 async fn scan_target(
@@ -229,9 +256,31 @@ async fn scan_target(
         stats.fetched,
         stats.skipped_by_robots
     );
+    let shown = |found: &crate::crawl::Found| -> Vec<String> {
+        found
+            .sample
+            .iter()
+            .map(|u| Url::parse(u).map_or_else(|_| u.clone(), |url| audit.display(&url)))
+            .collect()
+    };
+    let (not_visited_sample, excluded_sample) = (shown(&stats.not_visited), shown(&stats.excluded));
     let facts = audit.finish();
+    let scanned = || facts.pages.iter().filter(|p| p.scanned());
+    let coverage = Coverage {
+        pages_scanned: scanned().count(),
+        not_html: scanned()
+            .filter(|p| !p.content_type.as_deref().is_some_and(is_html))
+            .count(),
+        errors: facts.pages.iter().filter(|p| p.error.is_some()).count(),
+        not_visited: stats.not_visited.count,
+        not_visited_sample,
+        skipped_by_robots: stats.skipped_by_robots,
+        excluded: stats.excluded.count,
+        excluded_sample,
+    };
     let findings = assess(&facts, lists, &settings.policy);
-    let site = build_site(target.label(), start.to_string(), facts, findings, lists);
+    let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
+    site.coverage = Some(coverage);
     // Credentials in the target, a link or a redirect were used for requests; never stored.
     let mut site = neutralize::map_strings(&site, &neutralize::redact_userinfo).unwrap_or(site);
     let today = time::OffsetDateTime::now_utc().date();

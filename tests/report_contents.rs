@@ -252,3 +252,45 @@ fn baselines_compare_pages_by_path_across_origins() {
         String::from_utf8_lossy(&diff.stdout)
     );
 }
+
+#[test]
+fn the_report_says_what_the_scan_covered_and_with_which_settings() {
+    let demo = fixture("demo-school");
+    let demo = demo.to_str().unwrap();
+    let (_, limited) = scan_json(&[demo, "--max-pages", "5"]);
+    let coverage = &limited["sites"][0]["coverage"];
+    assert_eq!(coverage["pages_scanned"], 5);
+    let not_visited = coverage["not_visited"].as_u64().unwrap();
+    assert!(not_visited >= 10, "the demo has 17 pages: {coverage}");
+    assert!(
+        !coverage["not_visited_sample"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(limited["settings"]["max_pages"], 5);
+    assert_eq!(limited["settings"]["robots"], true);
+    assert_eq!(limited["settings"]["fail_on"], "high");
+
+    let (_, excluded) = scan_json(&[demo, "--exclude", "nieuws"]);
+    let coverage = &excluded["sites"][0]["coverage"];
+    assert_eq!(coverage["not_visited"], 0);
+    let listed: Vec<&str> = coverage["excluded_sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(listed.contains(&"/nieuws.html"), "{coverage}");
+    assert_eq!(excluded["settings"]["exclude"][0], "nieuws");
+
+    let terminal = support::trackaudit()
+        .args(["scan", demo, "--max-pages", "5"])
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&terminal.stdout);
+    assert!(
+        terminal.contains("5 pages scanned — page or depth limit reached"),
+        "{terminal}"
+    );
+}

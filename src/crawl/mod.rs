@@ -106,6 +106,29 @@ pub struct CrawlStats {
     pub fetched: usize,
     pub skipped_by_robots: usize,
     pub interrupted: bool,
+    /// In-scope URLs found but not visited because of `max_pages` or `max_depth`.
+    pub not_visited: Found,
+    /// In-scope URLs left out by `include`/`exclude`.
+    pub excluded: Found,
+}
+
+/// URLs of one kind: how many, and the first few (normalised) as a sample.
+#[derive(Debug, Default, Clone)]
+pub struct Found {
+    pub count: usize,
+    pub sample: Vec<String>,
+}
+
+impl Found {
+    /// URLs kept as a sample; the rest are counted.
+    pub const SAMPLE: usize = 20;
+
+    fn add(&mut self, url: &Url) {
+        self.count += 1;
+        if self.sample.len() < Found::SAMPLE {
+            self.sample.push(url.to_string());
+        }
+    }
 }
 
 pub struct Crawler {
@@ -167,7 +190,7 @@ impl Crawler {
             tokio::select! {
                 seeds = self.sitemap_seeds(&start) => {
                     for url in seeds {
-                        self.enqueue(&mut queue, url, 1, 0);
+                        self.enqueue(&mut queue, url, 1, 0, &mut stats);
                     }
                 }
                 _ = cancel.cancelled() => {}
@@ -215,12 +238,17 @@ impl Crawler {
             let depth = page.depth + 1;
             sink(page);
             for url in links {
-                self.enqueue(&mut queue, url, depth, scheduled);
+                self.enqueue(&mut queue, url, depth, scheduled, &mut stats);
             }
         }
         if cancel.is_cancelled() {
             stats.interrupted = true;
             tasks.abort_all();
+        } else {
+            // What the page limit left in the frontier was found but not visited.
+            for (url, _) in &queue {
+                stats.not_visited.add(url);
+            }
         }
         stats
     }
@@ -360,31 +388,29 @@ impl Crawler {
     }
 
     /// Add a link to the frontier if it is in scope, wanted, new, and within the limits.
+    /// URLs left out by a limit or by include/exclude are counted in `stats` (once each).
     fn enqueue(
         &self,
         queue: &mut VecDeque<(Url, usize)>,
         url: Url,
         depth: usize,
         scheduled: usize,
+        stats: &mut CrawlStats,
     ) {
         let config = &self.config;
-        if depth > config.max_depth || scheduled + queue.len() >= config.max_pages {
-            return;
-        }
         let Some(url) = self.normalize(&url) else {
             return;
         };
-        if !self.scope.contains(&url) {
+        if !self.scope.contains(&url) || !self.mark_seen(&url) {
             return;
         }
         let text = url.as_str();
-        if !config.include.is_empty() && !config.include.iter().any(|r| r.is_match(text)) {
-            return;
-        }
-        if config.exclude.iter().any(|r| r.is_match(text)) {
-            return;
-        }
-        if self.mark_seen(&url) {
+        let included = config.include.is_empty() || config.include.iter().any(|r| r.is_match(text));
+        if !included || config.exclude.iter().any(|r| r.is_match(text)) {
+            stats.excluded.add(&url);
+        } else if depth > config.max_depth || scheduled + queue.len() >= config.max_pages {
+            stats.not_visited.add(&url);
+        } else {
             queue.push_back((url, depth));
         }
     }

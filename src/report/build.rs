@@ -84,6 +84,7 @@ pub fn build_site(
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,
+        coverage: None,
     }
 }
 

@@ -471,6 +471,10 @@ fn tiles(out: &mut Html, site: &Site, lang: Lang) {
         .raw("</div>");
     }
     out.raw("</div>\n");
+    if let Some(coverage) = &site.coverage {
+        out.el("p", "coverage muted", &i18n::coverage(lang, coverage))
+            .raw("\n");
+    }
 }
 
 fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {

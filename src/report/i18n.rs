@@ -158,6 +158,68 @@ pub fn recipient(lang: Lang, organization: &str, country: &str, transfer: Transf
     }
 }
 
+/// A number with the language's thousands separator: 1,240 / 1.240.
+fn thousands(lang: Lang, n: usize) -> String {
+    let digits = n.to_string();
+    let sep = if lang == Lang::Nl { '.' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What the scan covered, in one line: "500 pages scanned — page or depth limit reached, 1,240
+/// more URLs found · 3 URLs excluded by robots.txt".
+pub fn coverage(lang: Lang, c: &crate::report::model::Coverage) -> String {
+    let n = |n| thousands(lang, n);
+    let en = lang == Lang::En;
+    let mut line = match (en, c.pages_scanned) {
+        (true, 1) => "1 page scanned".to_owned(),
+        (true, p) => format!("{} pages scanned", n(p)),
+        (false, 1) => "1 pagina gescand".to_owned(),
+        (false, p) => format!("{} pagina's gescand", n(p)),
+    };
+    if c.not_visited > 0 {
+        line += &if en {
+            format!(
+                " — page or depth limit reached, {} more URLs found",
+                n(c.not_visited)
+            )
+        } else {
+            format!(
+                " — pagina- of dieptelimiet bereikt, nog {} URL's gevonden",
+                n(c.not_visited)
+            )
+        };
+    }
+    let mut part = |count: usize, en_text: &str, nl_text: &str| {
+        if count > 0 {
+            let text = if en { en_text } else { nl_text };
+            line += &format!(" · {} {text}", n(count));
+        }
+    };
+    part(
+        c.skipped_by_robots,
+        "excluded by robots.txt",
+        "uitgesloten door robots.txt",
+    );
+    part(
+        c.excluded,
+        "left out by --include/--exclude",
+        "weggelaten door --include/--exclude",
+    );
+    part(
+        c.not_html,
+        "not HTML (not analysed)",
+        "geen HTML (niet geanalyseerd)",
+    );
+    line
+}
+
 pub fn counts(lang: Lang, s: &Summary) -> String {
     let sev = |severity| self::severity(lang, severity).to_lowercase();
     format!(

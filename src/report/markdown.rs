@@ -75,6 +75,9 @@ fn counts_line(site: &Site, lang: Lang) -> String {
             t(lang, "suppressed", "uitgezonderd")
         );
     }
+    if let Some(coverage) = &site.coverage {
+        let _ = write!(line, "  \n{}", escape(&i18n::coverage(lang, coverage)));
+    }
     line
 }
 

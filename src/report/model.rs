@@ -21,6 +21,9 @@ pub struct Report {
     /// The scan was stopped (Ctrl-C) before it finished: the report covers what was scanned.
     #[serde(default)]
     pub interrupted: bool,
+    /// The settings of the scan (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<ScanRecord>,
     pub sites: Vec<Site>,
 }
 
@@ -51,10 +54,53 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unused_suppressions: Vec<Suppression>,
     pub summary: Summary,
+    /// How much of the site the scan covered (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// With the verdict `error`: why nothing could be scanned (the start page's URL, its error
     /// and a hint), in the report's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// What a site's scan covered, so a DPO can show how much of the site was audited.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Coverage {
+    /// Pages read with a success status (HTML or not).
+    pub pages_scanned: usize,
+    /// Of those, responses that were not HTML (PDFs, images…): fetched, not analysed.
+    pub not_html: usize,
+    /// Pages that failed (no response, an error status, a redirect loop…).
+    pub errors: usize,
+    /// In-scope URLs found but not visited because of `--max-pages` or `--max-depth`.
+    pub not_visited: usize,
+    /// The first of them (up to 20).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_visited_sample: Vec<String>,
+    /// URLs robots.txt disallowed (not fetched; with `--ignore-robots` always 0).
+    pub skipped_by_robots: usize,
+    /// URLs left out by `--include` / `--exclude`, with the first of them (up to 20).
+    pub excluded: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_sample: Vec<String>,
+}
+
+/// The settings a scan ran with, recorded in its report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScanRecord {
+    pub max_pages: usize,
+    pub max_depth: usize,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// robots.txt was honoured (no `--ignore-robots`).
+    pub robots: bool,
+    pub user_agent: String,
+    /// Per request, in seconds.
+    pub timeout_s: f64,
+    /// External lists loaded (`--list`, the config file).
+    pub lists: Vec<String>,
+    /// `high`, `medium`, `low`, or `never`.
+    pub fail_on: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -101,6 +101,9 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         paint.verdict(s.verdict, i18n::verdict(lang, s.verdict))
     );
     let _ = writeln!(out, "  {}", i18n::counts(lang, s));
+    if let Some(coverage) = &site.coverage {
+        let _ = writeln!(out, "  {}", i18n::coverage(lang, coverage));
+    }
     out.push('\n');
     let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
         site.findings.iter().partition(|f| f.suppressed.is_some());
