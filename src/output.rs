@@ -195,11 +195,19 @@ fn parent_folder(path: &Path) -> &Path {
     }
 }
 
-/// Write into a temporary file beside `path`, then rename it over `path`.
+/// Write into a temporary file beside `path`, then rename it over `path`. The file gets the
+/// mode a plain `>` redirect would give (0666 less the umask), not the temporary file's 0600,
+/// so a report in a CI artefact or a shared folder stays readable by the team.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let folder = parent_folder(path);
     std::fs::create_dir_all(folder)?;
-    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(folder)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;

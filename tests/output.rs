@@ -231,3 +231,43 @@ fn stop_signals_write_the_report_of_what_was_scanned() {
         assert!((1..1000).contains(&pages), "signal {signal}: {pages} pages");
     }
 }
+
+/// An atomic write must not leave the report with the temporary file's owner-only mode: a
+/// report in a CI artefact or a shared folder gets the mode any new file gets (0666 less the
+/// umask), for every format and the folder layout alike.
+#[cfg(unix)]
+#[test]
+fn report_files_get_the_mode_of_a_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    std::fs::File::create(&plain).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let expected = mode(&plain);
+    assert_ne!(
+        expected, 0o600,
+        "the test needs a umask that lets others read"
+    );
+
+    let single = dir.path().join("scan.csv");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("clean-school"))
+        .args(["--format", "csv", "-q", "--output"])
+        .arg(&single)
+        .assert()
+        .success();
+    assert_eq!(mode(&single), expected, "one format into a file");
+
+    let folder = dir.path().join("out/");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("clean-school"))
+        .args(["--format", "json", "--format", "markdown", "-q", "--output"])
+        .arg(&folder)
+        .assert()
+        .success();
+    for name in ["report.json", "report.md"] {
+        assert_eq!(mode(&folder.join(name)), expected, "{name} in a folder");
+    }
+}
