@@ -199,22 +199,34 @@ impl<'l> SiteAudit<'l> {
             for form in &observations.forms {
                 self.add_form(&shown, form, privacy_link);
             }
-            let mut hosts_on_page = BTreeSet::new();
-            for c in classified {
-                if c.third_party {
-                    if let Some(host) = &c.host {
-                        hosts_on_page.insert(host.clone());
-                    }
-                }
-                self.add_observation(&shown, page_url, c);
-            }
-            for host in hosts_on_page {
-                if let Some(facts) = self.facts.hosts.get_mut(&host) {
-                    facts.pages.insert(shown.clone());
-                }
-            }
+            self.add_classified(&shown, page_url, classified);
         }
         self.facts.pages.push(page);
+    }
+
+    /// Record what a page loads through a subresource read after the page (a same-site
+    /// stylesheet's `@import`s and `url()`s), as if it were observed on the page itself.
+    pub fn add_loaded(&mut self, page_url: &Url, classified: Vec<Classified>) {
+        let shown: PageUrl = Arc::from(self.display(page_url).as_str());
+        self.seen_on_page.clear();
+        self.add_classified(&shown, page_url, classified);
+    }
+
+    fn add_classified(&mut self, shown: &PageUrl, page_url: &Url, classified: Vec<Classified>) {
+        let mut hosts_on_page = BTreeSet::new();
+        for c in classified {
+            if c.third_party {
+                if let Some(host) = &c.host {
+                    hosts_on_page.insert(host.clone());
+                }
+            }
+            self.add_observation(shown, page_url, c);
+        }
+        for host in hosts_on_page {
+            if let Some(facts) = self.facts.hosts.get_mut(&host) {
+                facts.pages.insert(shown.clone());
+            }
+        }
     }
 
     fn add_observation(&mut self, page: &PageUrl, page_url: &Url, c: Classified) {
@@ -292,7 +304,8 @@ impl<'l> SiteAudit<'l> {
             facts.tracking_ids.insert(id.clone());
         }
         facts.pages.insert(page.clone());
-        // Pages arrive once each, so a duplicate can only be on the same page.
+        // Pages arrive once each (and their stylesheets once after), so a duplicate can only be
+        // on the same page.
         if first_on_page && !push_capped(&mut facts.evidence, EVIDENCE_PER_SERVICE, evidence) {
             facts.more_evidence += 1;
         }

@@ -1,5 +1,6 @@
 //! One scan: for every target, crawl → observe → classify → gather → assess → report.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
 use crate::error::Error;
 use crate::lists::Lists;
 use crate::neutralize;
+use crate::observe::stylesheets::Stylesheets;
 use crate::observe::{PageObservations, observe_html};
 use crate::policy::config::{ActiveSuppression, apply_suppressions};
 use crate::policy::{Policy, assess};
@@ -228,7 +230,9 @@ async fn scan_target(
         fold_index_html: matches!(target, Target::Folder(_)),
         ..settings.crawl.clone()
     };
-    let crawler = Crawler::new(crawl, scope)?;
+    let crawler = Crawler::new(crawl, scope.clone())?;
+    // The site's stylesheets and the pages that link them, read after the crawl.
+    let mut linked_sheets: BTreeMap<Url, BTreeSet<Url>> = BTreeMap::new();
     let stats = crawler
         .run(
             start.clone(),
@@ -246,10 +250,30 @@ async fn scan_target(
                     truncated: crawled.truncated,
                     depth: crawled.depth,
                 };
+                let sheets = crawled.analysis.iter().flat_map(|(o, _)| &o.stylesheets);
+                for sheet in sheets.filter(|s| scope.contains(s)) {
+                    let pages = linked_sheets.entry(sheet.clone()).or_default();
+                    pages.insert(crawled.url.clone());
+                }
                 audit.add_page(&crawled.url, page, crawled.analysis);
             },
         )
         .await;
+    let mut stylesheets = Stylesheets::default();
+    for (sheet, pages) in linked_sheets {
+        if cancel.is_cancelled() {
+            break;
+        }
+        let show = |u: &Url| audit.display(u);
+        let loaded = stylesheets.loads(&crawler, &sheet, &show).await;
+        if loaded.is_empty() {
+            continue;
+        }
+        let classified = classify_page(loaded, &scope, lists);
+        for page in pages {
+            audit.add_loaded(&page, classified.clone());
+        }
+    }
     tracing::info!(
         "{}: {} pages fetched, {} skipped by robots.txt",
         target.label(),

@@ -312,6 +312,14 @@ fn demo_school_wordpress_page_is_read_like_a_browser() {
     assert!(hubspot.iter().all(|e| e["consent_gated"] == true));
     // WordPress emoji from s.w.org; share buttons are links, not requests.
     assert!(!on_page("wordpress-org").is_empty());
+    // Google Fonts, imported by the theme's own stylesheet.
+    let fonts = on_page("google-fonts");
+    assert!(
+        fonts.iter().any(|e| e["snippet"]
+            .as_str()
+            .is_some_and(|s| s.contains("/wp-content/themes/voorbeeld/style.css"))),
+        "{fonts:?}"
+    );
     let hosts = strings(&site["third_parties"], "host");
     assert!(!hosts.contains(&"api.whatsapp.com".to_owned()), "{hosts:?}");
     assert!(service(site, "facebook-social").is_none());

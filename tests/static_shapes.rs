@@ -4,7 +4,8 @@
 
 mod support;
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use support::{fixture, scan_json, serve_folder, service, spawn_server, strings, trackaudit};
@@ -353,4 +354,128 @@ fn nested_documents_do_not_recurse() {
     for host in ["deep.nested-docs.nl", "level8.nested-docs.nl"] {
         assert!(!all.contains(&host.to_owned()), "{host} is nested too deep");
     }
+}
+
+/// A site whose two pages link its own stylesheet (which imports itself and a second one) and a
+/// stylesheet of another server; each server counts the requests for its stylesheets.
+fn stylesheets_servers() -> (std::net::SocketAddr, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let theirs_hits = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&theirs_hits);
+    let theirs = spawn_server(axum::Router::new().route(
+        "/other.css",
+        axum::routing::get(move || async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            "@import url(\"https://imported.third-party-css.nl/x.css\");"
+        }),
+    ));
+    let own_hits = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&own_hits);
+    let page = format!(
+        "<html><head><link rel=\"stylesheet\" href=\"/own.css\">\
+         <link rel=\"stylesheet\" href=\"http://{theirs}/other.css\"></head>\
+         <body><a href=\"/two.html\">two</a></body></html>"
+    );
+    let two = page.clone();
+    let app = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::get(move || async move { axum::response::Html(page) }),
+        )
+        .route(
+            "/two.html",
+            axum::routing::get(move || async move { axum::response::Html(two) }),
+        )
+        .route(
+            "/own.css",
+            axum::routing::get(move || async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                "@import \"own.css\"; @import url(/css/part.css);\
+                 .a { background: url(https://bg.own-css-cdn.nl/a.png) }"
+            }),
+        )
+        .route(
+            "/css/part.css",
+            axum::routing::get(|| async {
+                "@import url(\"../own.css\"); @import 'deeper.css';\
+                 .b { background: image-set('https://part.own-css-cdn.nl/b.avif' 1x) }"
+            }),
+        )
+        .route(
+            "/css/deeper.css",
+            axum::routing::get(|| async {
+                "@import 'deepest.css'; .c { background: url(https://deeper.own-css-cdn.nl/c.png) }"
+            }),
+        )
+        .route(
+            "/css/deepest.css",
+            axum::routing::get(|| async {
+                ".d { background: url(https://deepest.own-css-cdn.nl/d.png) }"
+            }),
+        );
+    (spawn_server(app), own_hits, theirs_hits)
+}
+
+#[test]
+fn same_site_stylesheets_are_read_for_what_they_load() {
+    // The fixture: the theme's CSS imports Google Fonts and a part with image-set() images that
+    // imports itself.
+    let site = site();
+    let page = "/stylesheets.html";
+    let fonts = evidence(site, "google-fonts", page);
+    assert!(!fonts.is_empty(), "{}", site["services"]);
+    for e in &fonts {
+        assert_eq!(e["kind"], "link");
+        let snippet = e["snippet"].as_str().unwrap();
+        assert!(
+            snippet.contains("\" in http")
+                && snippet.contains("/wp-content/themes/school/style.css?ver=6.6"),
+            "{snippet}"
+        );
+    }
+    let all = hosts(site);
+    assert!(all.contains(&"images.css-cdn.nl".to_owned()), "{all:?}");
+    // The image-set() string and its url() option are both requests, kept as evidence.
+    let text = site.to_string();
+    for url in [
+        "https://images.css-cdn.nl/hero.avif",
+        "https://images.css-cdn.nl/hero.jpg",
+    ] {
+        assert!(text.contains(url), "{url} missing");
+    }
+
+    // A hostile site: own stylesheet read once for two pages, its import loop ends, imports are
+    // followed two levels deep and no further, and another server's stylesheet is not fetched.
+    let (addr, own_hits, theirs_hits) = stylesheets_servers();
+    let (_, report) = scan_json(&[&format!("http://{addr}/")]);
+    let site = &report["sites"][0];
+    assert_eq!(site["summary"]["errors"], 0, "{}", site["pages"]);
+    let all = hosts(site);
+    for host in [
+        "bg.own-css-cdn.nl",
+        "part.own-css-cdn.nl",
+        "deeper.own-css-cdn.nl",
+    ] {
+        assert!(
+            all.contains(&host.to_owned()),
+            "{host} missing from {all:?}"
+        );
+        // Attributed to both pages that link the stylesheet.
+        let pages = site["third_parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["host"] == host)
+            .map(|t| t["pages"].clone());
+        assert_eq!(pages, Some(serde_json::json!(2)), "{host}");
+    }
+    assert!(
+        !all.contains(&"deepest.own-css-cdn.nl".to_owned()),
+        "{all:?}"
+    );
+    assert!(
+        !all.contains(&"imported.third-party-css.nl".to_owned()),
+        "{all:?}"
+    );
+    assert_eq!(own_hits.load(Ordering::SeqCst), 1);
+    assert_eq!(theirs_hits.load(Ordering::SeqCst), 0);
 }

@@ -379,6 +379,28 @@ impl Crawler {
         }
     }
 
+    /// The body of a subresource of the site (a stylesheet), read through the same client and
+    /// per-host gate as pages, at most `max_body` bytes; `None` when it is out of scope, fails or
+    /// answers with an error status. robots.txt does not apply: a browser loads subresources
+    /// whatever it says.
+    pub async fn fetch_subresource(&self, url: &Url, max_body: usize) -> Option<Vec<u8>> {
+        if !self.scope.contains(url) {
+            return None;
+        }
+        let gate = self.gates.for_host(url.host_str().unwrap_or_default());
+        let settings = FetchSettings {
+            max_body,
+            ..self.fetch_settings()
+        };
+        let response = fetch(&self.client, &gate, url, settings, |_| true)
+            .await
+            .ok()?;
+        response
+            .body
+            .filter(|_| response.status.is_success())
+            .map(|b| b.bytes)
+    }
+
     fn fetch_settings(&self) -> FetchSettings {
         FetchSettings {
             retries: self.config.retries,

@@ -93,7 +93,11 @@ enum RefTarget {
     Contact(EvidenceKind),
     Link,
     PrivacyLink,
-    Form { personal_data: bool },
+    /// A `<link rel=stylesheet>`: read later for what it loads, if it is the site's own.
+    Stylesheet,
+    Form {
+        personal_data: bool,
+    },
 }
 
 struct Walker<'m> {
@@ -304,6 +308,12 @@ impl Walker<'_> {
         if contacted {
             self.attr_contact(e, "href", EvidenceKind::Link);
         }
+        let stylesheet = rel
+            .split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("stylesheet"));
+        if let Some(href) = e.attr("href").filter(|_| stylesheet) {
+            self.push(RefTarget::Stylesheet, href, e, false, false);
+        }
     }
 
     fn frame(&mut self, e: &Element, depth: usize) {
@@ -403,7 +413,7 @@ impl Walker<'_> {
         // Links to follow need no evidence; building a snippet for each of them is wasted work,
         // and an element with several URLs (srcset) shares one.
         let snippet = match target {
-            RefTarget::Link | RefTarget::PrivacyLink => String::new(),
+            RefTarget::Link | RefTarget::PrivacyLink | RefTarget::Stylesheet => String::new(),
             _ => match &self.last_snippet {
                 Some((element, snippet)) if *element == self.element_count => snippet.clone(),
                 _ => {
@@ -450,6 +460,7 @@ impl Walker<'_> {
                     pixel: r.pixel,
                 }),
                 RefTarget::Link => self.out.links.push(url),
+                RefTarget::Stylesheet => self.out.stylesheets.push(url),
                 RefTarget::PrivacyLink => self.out.privacy_links.push(url),
                 RefTarget::Form { personal_data } => {
                     self.out.observations.push(Observation {

@@ -5,6 +5,7 @@ pub(crate) mod css;
 mod html;
 pub(crate) mod script;
 mod shapes;
+pub mod stylesheets;
 
 pub use html::{MAX_NESTED_DOCUMENTS, observe_html};
 
@@ -68,6 +69,9 @@ pub struct PageObservations {
     pub links: Vec<Url>,
     /// Links whose address or text speaks of privacy: candidates for the privacy statement.
     pub privacy_links: Vec<Url>,
+    /// Stylesheets the page links (`<link rel=stylesheet href>`), resolved; the scan reads the
+    /// site's own for what they load.
+    pub stylesheets: Vec<Url>,
     pub title: Option<String>,
 }
 
