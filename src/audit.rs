@@ -14,13 +14,17 @@ use url::Url;
 
 use crate::classify::Classified;
 use crate::lists::{ExternalMatch, Lists, ServiceIdx};
+use crate::observe::browser::{BrowserCookie, RenderedPage, cookie_url};
 use crate::observe::{EvidenceKind, Form, PageObservations};
-use crate::report::model::{Evidence, ListMatch, Page};
+use crate::report::model::{CookieReport, Evidence, ListMatch, Page, PageBrowser, Party};
 use crate::scope::{SiteScope, normalize_host, registrable_domain};
+use crate::vocab::SeenBy;
 
 /// Evidence items kept per service and per host; the rest are counted.
 const EVIDENCE_PER_SERVICE: usize = 20;
 const EVIDENCE_PER_HOST: usize = 5;
+/// Cookies recorded per site at most.
+const MAX_COOKIES: usize = 1000;
 
 pub type PageUrl = Arc<str>;
 
@@ -31,6 +35,9 @@ pub struct ServiceFacts {
     pub pages: BTreeSet<PageUrl>,
     pub evidence: Vec<Evidence>,
     pub more_evidence: usize,
+    /// Services whose requests this one's scripts caused (browser engine): what a tag manager
+    /// loaded.
+    pub loaded: BTreeSet<ServiceIdx>,
 }
 
 /// A service found by an external list: what the list said (at its first match) and the facts.
@@ -79,6 +86,13 @@ pub struct SiteFacts {
     pub any_privacy_link: bool,
     /// The site runs on loopback (a served folder or test server): transport rules do not apply.
     pub loopback: bool,
+    /// Cookies present after page loads in the browser, one per name, domain and path.
+    pub cookies: Vec<CookieReport>,
+    /// The service (catalogue index) of each entry of `cookies`, when known.
+    pub cookie_services: Vec<Option<ServiceIdx>>,
+    /// Pages loaded in the browser, and the requests they made.
+    pub browser_pages: usize,
+    pub browser_requests: usize,
 }
 
 impl SiteFacts {
@@ -188,6 +202,8 @@ impl<'l> SiteAudit<'l> {
                 tracking_id: None,
                 consent_gated: false,
                 list_match: None,
+                seen_by: SeenBy::Static,
+                initiator: Vec::new(),
             });
         }
         if let Some((observations, classified)) = observed {
@@ -198,6 +214,9 @@ impl<'l> SiteAudit<'l> {
             self.facts.any_privacy_link |= privacy_link;
             for form in &observations.forms {
                 self.add_form(&shown, form, privacy_link);
+            }
+            if let Some(rendered) = &observations.browser {
+                self.add_rendered(&shown, &mut page, rendered);
             }
             self.add_classified(&shown, page_url, classified);
         }
@@ -242,6 +261,12 @@ impl<'l> SiteAudit<'l> {
                 list: m.list.to_string(),
                 rule: m.rule.clone(),
             }),
+            seen_by: o.seen_by(),
+            initiator: o
+                .browser
+                .as_ref()
+                .map(|b| b.initiators.clone())
+                .unwrap_or_default(),
         };
         let is_request = o.kind != EvidenceKind::FormAction;
         if is_request && self.mixed_content(page_url, o.url.as_ref()) {
@@ -270,6 +295,16 @@ impl<'l> SiteAudit<'l> {
         // A form's action is judged by the form rules; it is not a request on page load.
         if !is_request && !c.third_party {
             return;
+        }
+        if let (Some(service), Some(seen)) = (c.service, &o.browser) {
+            for loader in self.loaders_of(service, &seen.initiators) {
+                self.facts
+                    .services
+                    .entry(loader)
+                    .or_default()
+                    .loaded
+                    .insert(service);
+            }
         }
         let owner = match (c.service, &c.external) {
             (Some(service), _) => service.to_string(),
@@ -311,6 +346,91 @@ impl<'l> SiteAudit<'l> {
         }
     }
 
+    /// The browser's account of a page: its outcome, and the cookies present after it.
+    fn add_rendered(&mut self, page_url: &PageUrl, page: &mut Page, rendered: &RenderedPage) {
+        if page.title.is_none() {
+            page.title = rendered.title.clone();
+        }
+        page.browser = Some(PageBrowser {
+            final_url: rendered.final_url.as_ref().map(|u| self.display(u)),
+            requests: rendered.requests.len(),
+            error: rendered.error.clone(),
+        });
+        self.facts.browser_pages += 1;
+        self.facts.browser_requests += rendered.requests.len();
+        for cookie in &rendered.cookies {
+            self.add_cookie(page_url, cookie);
+        }
+    }
+
+    fn add_cookie(&mut self, page: &PageUrl, cookie: &BrowserCookie) {
+        let known =
+            self.facts.cookies.iter().any(|c| {
+                c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path
+            });
+        if known || self.facts.cookies.len() >= MAX_COOKIES {
+            return;
+        }
+        let host = cookie.domain.trim_start_matches('.').to_ascii_lowercase();
+        let third_party = cookie_url(cookie)
+            .as_ref()
+            .is_some_and(|u| !self.scope.is_first_party(u));
+        let services = &self.lists.catalogue.services;
+        let by_domain = third_party
+            .then(|| self.lists.matcher.service_for(&host, &cookie.path))
+            .flatten();
+        let service = by_domain.or_else(|| self.lists.catalogue.service_for_cookie(&cookie.name));
+        let tracking = third_party || service.is_some_and(|s| !services[s].privacy_friendly);
+        let expires_days = cookie.expires.map(|at| {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp() as f64;
+            ((at - now) / 86_400.0).ceil().max(0.0) as u64
+        });
+        let report = CookieReport {
+            name: crate::observe::shorten(&cookie.name, 100),
+            domain: cookie.domain.clone(),
+            path: cookie.path.clone(),
+            expires_days,
+            secure: cookie.secure,
+            http_only: cookie.http_only,
+            same_site: cookie.same_site.clone(),
+            party: if third_party {
+                Party::Third
+            } else {
+                Party::First
+            },
+            service: service.map(|s| services[s].id.clone()),
+            tracking,
+            page: page.to_string(),
+        };
+        if let Some(service) = service {
+            let facts = self.facts.services.entry(service).or_default();
+            facts.pages.insert(page.clone());
+            if !push_capped(
+                &mut facts.evidence,
+                EVIDENCE_PER_SERVICE,
+                cookie_evidence(&report),
+            ) {
+                facts.more_evidence += 1;
+            }
+        }
+        self.facts.cookies.push(report);
+        self.facts.cookie_services.push(service);
+    }
+
+    /// The other services whose scripts are in a request's initiator chain.
+    fn loaders_of(&self, service: ServiceIdx, initiators: &[String]) -> Vec<ServiceIdx> {
+        initiators
+            .iter()
+            .filter_map(|u| Url::parse(u).ok())
+            .filter(|u| !self.scope.is_first_party(u))
+            .filter_map(|u| {
+                let host = u.host_str()?.to_ascii_lowercase();
+                self.lists.matcher.service_for(&host, u.path())
+            })
+            .filter(|&loader| loader != service)
+            .collect()
+    }
+
     fn add_form(&mut self, page: &PageUrl, form: &Form, privacy_link: bool) {
         let host = normalize_host(form.action.host_str().unwrap_or_default());
         if form.personal_data && !privacy_link {
@@ -338,6 +458,8 @@ impl<'l> SiteAudit<'l> {
                 tracking_id: None,
                 consent_gated: false,
                 list_match: None,
+                seen_by: SeenBy::Static,
+                initiator: Vec::new(),
             });
         }
     }
@@ -382,6 +504,40 @@ impl<'l> SiteAudit<'l> {
             (&a.page, &a.action, &a.snippet).cmp(&(&b.page, &b.action, &b.snippet))
         });
         facts.forms_without_privacy_link.sort();
+        let mut cookies: Vec<(CookieReport, Option<ServiceIdx>)> =
+            std::mem::take(&mut facts.cookies)
+                .into_iter()
+                .zip(std::mem::take(&mut facts.cookie_services))
+                .collect();
+        cookies.sort_by(|(a, _), (b, _)| {
+            (&a.name, &a.domain, &a.path).cmp(&(&b.name, &b.domain, &b.path))
+        });
+        (facts.cookies, facts.cookie_services) = cookies.into_iter().unzip();
         self.facts
+    }
+}
+
+/// A cookie as evidence: the page after which it was present, its name, where it lives and
+/// how long.
+pub fn cookie_evidence(cookie: &CookieReport) -> Evidence {
+    let lifetime = match cookie.expires_days {
+        None => "session".to_owned(),
+        Some(days) => format!("{days} days"),
+    };
+    let party = match cookie.party {
+        Party::First => "first party",
+        Party::Third => "third party",
+    };
+    let host = cookie.domain.trim_start_matches('.');
+    Evidence {
+        page: cookie.page.clone(),
+        kind: EvidenceKind::Cookie,
+        url: Some(format!("{host}{}", cookie.path)),
+        snippet: format!("cookie {} ({party}, {lifetime})", cookie.name),
+        tracking_id: None,
+        consent_gated: false,
+        list_match: None,
+        seen_by: SeenBy::Browser,
+        initiator: Vec::new(),
     }
 }

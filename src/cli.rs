@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Crawl one or more sites and report their trackers and third parties
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Render a saved JSON report again, in other formats or another language
     Report(ReportArgs),
     /// What appeared and what went away between two JSON reports (exit 1 if anything appeared)
@@ -97,6 +97,27 @@ pub struct ScanArgs {
     /// User-Agent header sent with every request
     #[arg(long, value_name = "UA")]
     pub user_agent: Option<String>,
+
+    /// `static` reads the HTML as served; `chromium` also loads every page in headless Chromium
+    /// and records its requests (all frames and workers) and cookies
+    #[arg(long, value_enum, default_value = "static")]
+    pub engine: EngineArg,
+
+    /// The Chromium executable [default: $CHROME, else chromium on PATH]
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+
+    /// Pages loaded at once in Chromium, one tab each [default: 2 per core, at most 4]
+    #[arg(long, value_name = "N")]
+    pub tabs: Option<usize>,
+
+    /// The longest a page may take in Chromium to go quiet (scrolling included), in seconds
+    #[arg(long, value_name = "S", default_value_t = 5.0)]
+    pub page_wait: f64,
+
+    /// Pass a flag to Chromium, e.g. --browser-arg=--host-resolver-rules=... (repeatable)
+    #[arg(long = "browser-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub browser_args: Vec<String>,
 
     #[command(flatten)]
     pub out: OutputArgs,
@@ -258,6 +279,14 @@ pub enum FormatArg {
     Markdown,
     /// JUnit XML for CI systems
     Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// The HTML as served, read without running it
+    Static,
+    /// The static reading plus headless Chromium
+    Chromium,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

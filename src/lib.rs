@@ -20,6 +20,7 @@ pub mod report;
 pub mod scan;
 pub mod scope;
 pub mod stop;
+pub mod vocab;
 
 pub use error::Error;
 

@@ -16,11 +16,12 @@ use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
 use cli::{
-    Cli, ColorArg, Command, DiffArgs, DiffFormat, FailOn, FormatArg, LangArg, ListsArgs,
+    Cli, ColorArg, Command, DiffArgs, DiffFormat, EngineArg, FailOn, FormatArg, LangArg, ListsArgs,
     OutputArgs, ReportArgs, ScanArgs,
 };
 use trackaudit::crawl::CrawlConfig;
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, check::check};
+use trackaudit::observe::browser::{BrowserSettings, default_tabs, find_chromium, running_as_root};
 use trackaudit::output::{OutputPlan, OutputRequest};
 use trackaudit::policy::Policy;
 use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
@@ -214,6 +215,7 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         ignore_robots: args.ignore_robots,
         ..CrawlConfig::default()
     };
+    let crawl_timeout = crawl.timeout;
     if let Some(ua) = &args.user_agent {
         crawl.user_agent = ua.clone();
     }
@@ -231,7 +233,39 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         suppressions: config.suppressions,
         baseline,
         fail_on: fail_on(args.out.fail_on),
+        browser: browser_settings(args, crawl_timeout)?,
     })
+}
+
+/// The browser engine's settings, or `None` for the static engine.
+fn browser_settings(args: &ScanArgs, call_timeout: Duration) -> Result<Option<BrowserSettings>> {
+    if args.engine == EngineArg::Static {
+        return Ok(None);
+    }
+    if !(args.page_wait.is_finite() && args.page_wait > 0.0 && args.page_wait <= 600.0) {
+        bail!(usage(anyhow::anyhow!(
+            "--page-wait must be between 0 and 600 seconds"
+        )));
+    }
+    let tabs = args.tabs.unwrap_or_else(default_tabs);
+    if tabs == 0 || tabs > 64 {
+        bail!(usage(anyhow::anyhow!("--tabs must be between 1 and 64")));
+    }
+    let executable = find_chromium(args.chromium.as_deref()).map_err(usage)?;
+    let no_sandbox = running_as_root();
+    if no_sandbox {
+        tracing::info!("running as root: Chromium is started with --no-sandbox");
+    }
+    tracing::info!("browser engine: {}, {tabs} tabs", executable.display());
+    Ok(Some(BrowserSettings {
+        executable,
+        args: args.browser_args.clone(),
+        tabs,
+        page_wait: Duration::from_secs_f64(args.page_wait),
+        call_timeout,
+        no_sandbox,
+        evidence_dir: None,
+    }))
 }
 
 fn fail_on(arg: FailOn) -> Option<Severity> {

@@ -9,11 +9,13 @@ use url::Url;
 
 use crate::audit::SiteAudit;
 use crate::classify::{Classified, classify_page};
+use crate::crawl::Renderer;
 use crate::crawl::folder::FolderServer;
 use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
 use crate::error::Error;
 use crate::lists::Lists;
 use crate::neutralize;
+use crate::observe::browser::{BrowserSettings, SiteBrowser, browser_observations};
 use crate::observe::stylesheets::Stylesheets;
 use crate::observe::{PageObservations, observe_html};
 use crate::policy::config::{ActiveSuppression, apply_suppressions};
@@ -21,7 +23,8 @@ use crate::policy::{Policy, assess};
 use crate::report::baseline::apply_baseline;
 use crate::report::build::{build_site, now_rfc3339, summarize};
 use crate::report::model::{
-    Coverage, Page, Report, SCHEMA_VERSION, ScanRecord, Severity, Site, Tool,
+    Coverage, Page, Report, SCHEMA_VERSION, ScanRecord, Severity, Site,
+    SiteBrowser as SiteBrowserReport, Tool,
 };
 use crate::scope::SiteScope;
 
@@ -125,6 +128,8 @@ pub struct ScanSettings {
     pub suppressions: Vec<ActiveSuppression>,
     /// An earlier report: findings are marked new or unchanged, and gone ones listed.
     pub baseline: Option<Report>,
+    /// Also load every HTML page in Chromium (`--engine chromium`).
+    pub browser: Option<BrowserSettings>,
 }
 
 /// What the analyser keeps of a page.
@@ -158,7 +163,12 @@ pub async fn scan(
             name: "trackaudit".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        engine: "static".into(),
+        engine: if settings.browser.is_some() {
+            "chromium"
+        } else {
+            "static"
+        }
+        .into(),
         lang: settings.policy.lang.code().into(),
         started_at,
         finished_at: now_rfc3339(),
@@ -230,13 +240,21 @@ async fn scan_target(
         fold_index_html: matches!(target, Target::Folder(_)),
         ..settings.crawl.clone()
     };
+    let browser = match &settings.browser {
+        Some(browser) => Some(Arc::new(SiteBrowser::launch(browser).await?)),
+        None => None,
+    };
+    let renderer = browser
+        .as_ref()
+        .map(|b| renderer(Arc::clone(b), Arc::clone(lists), scope.clone()));
     let crawler = Crawler::new(crawl, scope.clone())?;
     // The site's stylesheets and the pages that link them, read after the crawl.
     let mut linked_sheets: BTreeMap<Url, BTreeSet<Url>> = BTreeMap::new();
     let stats = crawler
-        .run(
+        .run_rendered(
             start.clone(),
             analyzer,
+            renderer,
             cancel.clone(),
             progress,
             |crawled| {
@@ -249,6 +267,7 @@ async fn scan_target(
                     redirects: crawled.redirects,
                     truncated: crawled.truncated,
                     depth: crawled.depth,
+                    browser: None,
                 };
                 let sheets = crawled.analysis.iter().flat_map(|(o, _)| &o.stylesheets);
                 for sheet in sheets.filter(|s| scope.contains(s)) {
@@ -280,6 +299,11 @@ async fn scan_target(
         stats.fetched,
         stats.skipped_by_robots
     );
+    // Every tab is done once the crawl is: the browser can close.
+    let browser_stats = match &browser {
+        Some(browser) => Some(browser.shutdown().await),
+        None => None,
+    };
     let shown = |found: &crate::crawl::Found| -> Vec<String> {
         found
             .sample
@@ -302,11 +326,18 @@ async fn scan_target(
         excluded: stats.excluded.count,
         excluded_sample,
     };
+    let browser_report = browser_stats.map(|stats| SiteBrowserReport {
+        pages: facts.browser_pages,
+        requests: facts.browser_requests,
+        cdp_parse_errors: stats.parse_errors,
+        error: None,
+    });
     let findings = assess(&facts, lists, &settings.policy);
     let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
     site.coverage = Some(coverage);
     // Credentials in the target, a link or a redirect were used for requests; never stored.
     let mut site = neutralize::map_strings(&site, &neutralize::redact_userinfo).unwrap_or(site);
+    site.browser = browser_report;
     let today = time::OffsetDateTime::now_utc().date();
     apply_suppressions(&mut site, &settings.suppressions, today);
     for unused in &site.unused_suppressions {
@@ -325,4 +356,31 @@ async fn scan_target(
     site.summary = summarize(&site, settings.fail_on);
     site.error = crate::report::unscanned::reason(&site, settings.policy.lang);
     Ok((site, stats.interrupted))
+}
+
+/// The browser step of every HTML page: load it in Chromium, classify the requests it made
+/// like the static observations, and hand on the links of the rendered DOM.
+fn renderer(
+    browser: Arc<SiteBrowser>,
+    lists: Arc<Lists>,
+    scope: crate::scope::SiteScope,
+) -> Renderer<PagePayload> {
+    Arc::new(
+        move |url: Url, (mut observed, mut classified): PagePayload| {
+            let browser = Arc::clone(&browser);
+            let lists = Arc::clone(&lists);
+            let scope = scope.clone();
+            Box::pin(async move {
+                let rendered = browser.render(&url).await;
+                let observations = browser_observations(&rendered);
+                classified.extend(classify_page(observations, &scope, &lists));
+                let links = rendered.links.clone();
+                observed.browser = Some(rendered);
+                Analysis {
+                    links,
+                    payload: (observed, classified),
+                }
+            })
+        },
+    )
 }

@@ -81,6 +81,11 @@ pub struct Analysis<T> {
 /// Runs on a blocking thread for each HTML page: parse and observe.
 pub type Analyzer<T> = Arc<dyn Fn(&Url, &str) -> Analysis<T> + Send + Sync>;
 
+/// Runs after the analysis of each HTML page (the browser engine: load the page in Chromium),
+/// given the page's URL and payload; its links join the frontier too.
+pub type Renderer<T> =
+    Arc<dyn Fn(Url, T) -> futures::future::BoxFuture<'static, Analysis<T>> + Send + Sync>;
+
 /// One crawled URL: its fetch result and, for HTML, the analysis.
 #[derive(Debug)]
 pub struct CrawledPage<T> {
@@ -180,6 +185,20 @@ impl Crawler {
         analyzer: Analyzer<T>,
         cancel: CancellationToken,
         progress: Option<Arc<dyn Progress>>,
+        sink: impl FnMut(CrawledPage<T>),
+    ) -> CrawlStats {
+        self.run_rendered(start, analyzer, None, cancel, progress, sink)
+            .await
+    }
+
+    /// [`Crawler::run`], with every analysed HTML page also passed through `renderer`.
+    pub async fn run_rendered<T: Send + 'static>(
+        self: &Arc<Self>,
+        start: Url,
+        analyzer: Analyzer<T>,
+        renderer: Option<Renderer<T>>,
+        cancel: CancellationToken,
+        progress: Option<Arc<dyn Progress>>,
         mut sink: impl FnMut(CrawledPage<T>),
     ) -> CrawlStats {
         let mut stats = CrawlStats::default();
@@ -207,7 +226,8 @@ impl Crawler {
                 scheduled += 1;
                 let crawler = Arc::clone(self);
                 let analyzer = Arc::clone(&analyzer);
-                tasks.spawn(async move { crawler.visit(url, depth, analyzer).await });
+                let renderer = renderer.clone();
+                tasks.spawn(async move { crawler.visit(url, depth, analyzer, renderer).await });
             }
             if tasks.is_empty() || cancel.is_cancelled() {
                 break;
@@ -259,6 +279,7 @@ impl Crawler {
         url: Url,
         depth: usize,
         analyzer: Analyzer<T>,
+        renderer: Option<Renderer<T>>,
     ) -> Option<Visited<T>> {
         let allowed = self.allowed_by_robots(&url).await;
         // A disallowed link is skipped quietly; a disallowed start page is why nothing was
@@ -360,10 +381,21 @@ impl Crawler {
                 Ok(analyzer(&page_url, &text))
             })
             .await;
+            drop(_slot);
             return match analysis {
                 Ok(Ok(analysis)) => {
-                    page.analysis = Some(analysis.payload);
-                    Some((page, analysis.links))
+                    drop(_bytes);
+                    let Analysis { mut links, payload } = analysis;
+                    let payload = match renderer {
+                        Some(render) => {
+                            let rendered = render(page.url.clone(), payload).await;
+                            links.extend(rendered.links);
+                            rendered.payload
+                        }
+                        None => payload,
+                    };
+                    page.analysis = Some(payload);
+                    Some((page, links))
                 }
                 Ok(Err(pathological)) => {
                     page.error = Some(format!(

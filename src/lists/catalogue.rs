@@ -54,6 +54,9 @@ pub struct Service {
     pub paths: Vec<String>,
     #[serde(default)]
     pub superseded_by: Vec<String>,
+    /// Names of the cookies the service sets, `*` at the end matching any rest (`_ga_*`).
+    #[serde(default)]
+    pub cookies: Vec<String>,
     #[serde(default)]
     pub alternative: Text,
     #[serde(default)]
@@ -173,7 +176,7 @@ impl Transfer {
 }
 
 /// Index of a service in [`Catalogue::services`].
-pub type ServiceIdx = usize;
+pub use crate::vocab::ServiceIdx;
 
 #[derive(Debug, Default)]
 pub struct Catalogue {

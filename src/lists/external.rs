@@ -14,8 +14,8 @@ use super::catalogue::{Catalogue, Organization};
 use super::disconnect::DisconnectList;
 use super::filter_list::FilterList;
 use crate::error::Error;
-use crate::observe::EvidenceKind;
 use crate::scope::registrable_domain;
+use crate::vocab::EvidenceKind;
 
 /// What an external list says about a request: the service it becomes in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use adblock::Engine;
 use adblock::lists::{FilterSet, ParseOptions, ParsedLine, parse_filter};
 use adblock::request::Request;
 
-use crate::observe::EvidenceKind;
+use crate::vocab::EvidenceKind;
 
 pub struct FilterList {
     engine: Engine,

@@ -46,16 +46,7 @@ impl PathPattern {
     }
 }
 
-/// A signature hit in a piece of code: the service and, when the signature captures one, the
-/// tracking id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureHit {
-    pub service: ServiceIdx,
-    pub tracking_id: Option<String>,
-    /// Byte range of the match in the scanned text, for the evidence snippet.
-    pub start: usize,
-    pub end: usize,
-}
+pub use crate::vocab::SignatureHit;
 
 #[derive(Debug)]
 pub struct Matcher {

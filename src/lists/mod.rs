@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod catalogue;
 pub mod check;
+mod cookies;
 mod disconnect;
 pub mod external;
 mod filter_list;

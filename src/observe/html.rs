@@ -267,6 +267,7 @@ impl Walker<'_> {
                 consent_gated,
                 element,
                 pixel: false,
+                browser: None,
             });
         }
         for found in urls_in_script(&code) {
@@ -458,6 +459,7 @@ impl Walker<'_> {
                     consent_gated: r.consent_gated,
                     element: r.element,
                     pixel: r.pixel,
+                    browser: None,
                 }),
                 RefTarget::Link => self.out.links.push(url),
                 RefTarget::Stylesheet => self.out.stylesheets.push(url),
@@ -471,6 +473,7 @@ impl Walker<'_> {
                         consent_gated: false,
                         element: r.element,
                         pixel: false,
+                        browser: None,
                     });
                     self.out.forms.push(Form {
                         action: url,

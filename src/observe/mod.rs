@@ -1,6 +1,7 @@
 //! Observe: turn one page into the URLs a browser would contact, the identifiers in its inline
 //! code, the links to follow and the facts the rules need (forms, privacy links).
 
+pub mod browser;
 pub(crate) mod css;
 mod html;
 pub(crate) mod script;
@@ -9,27 +10,9 @@ pub mod stylesheets;
 
 pub use html::{MAX_NESTED_DOCUMENTS, observe_html};
 
-use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::lists::SignatureHit;
-
-/// How a page makes the browser contact a URL (the report's evidence `kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
-pub enum EvidenceKind {
-    ScriptSrc,
-    InlineScript,
-    Iframe,
-    Img,
-    Link,
-    FormAction,
-    Media,
-    Object,
-    NetworkRequest,
-    Cookie,
-    Other,
-}
+pub use crate::vocab::{EvidenceKind, SeenBy, SignatureHit};
 
 /// One thing on a page that sends (or would send) the visitor's browser somewhere, or names a
 /// tracker in inline code.
@@ -49,6 +32,27 @@ pub struct Observation {
     pub element: usize,
     /// An image declared 1×1: the classic tracking pixel.
     pub pixel: bool,
+    /// Set when a real browser made the request (`--engine chromium`); `None` for the static
+    /// reading of the HTML.
+    pub browser: Option<BrowserSeen>,
+}
+
+/// What the browser adds to an observation of a request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BrowserSeen {
+    /// The scripts (or documents) that caused the request, nearest first: the initiator chain.
+    pub initiators: Vec<String>,
+}
+
+impl Observation {
+    /// Which observer made this observation.
+    pub fn seen_by(&self) -> SeenBy {
+        if self.browser.is_some() {
+            SeenBy::Browser
+        } else {
+            SeenBy::Static
+        }
+    }
 }
 
 /// A form on the page.
@@ -73,6 +77,9 @@ pub struct PageObservations {
     /// site's own for what they load.
     pub stylesheets: Vec<Url>,
     pub title: Option<String>,
+    /// What the browser saw when it loaded the page (`--engine chromium`); its requests are
+    /// among `observations` already.
+    pub browser: Option<browser::RenderedPage>,
 }
 
 /// Shorten a snippet to a readable length on a character boundary.

@@ -6,9 +6,12 @@ pub mod rules;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::Lang;
-use crate::audit::{PageUrl, SiteFacts};
+use crate::audit::{PageUrl, SiteFacts, cookie_evidence};
 use crate::lists::{Lists, Service, Text, Transfer};
+use crate::observe::shorten;
+use crate::report::model::{CookieReport, Party};
 use crate::report::model::{Evidence, Finding, Severity};
+use crate::scope::registrable_domain;
 use rules::{Rule, rule};
 
 /// Evidence items copied onto a finding (the service lists the rest).
@@ -43,6 +46,7 @@ pub fn assess(facts: &SiteFacts, lists: &Lists, policy: &Policy) -> Vec<Finding>
     out.forms(facts);
     out.transport(facts);
     out.privacy_statement(facts);
+    out.cookies(facts);
     let mut findings = out.findings;
     findings.sort_by(|a, b| {
         b.severity
@@ -154,6 +158,7 @@ impl Findings<'_> {
         let catalogue = &self.lists.catalogue;
         for (&idx, service_facts) in &facts.services {
             let service = &catalogue.services[idx];
+            let subject = subject_with_loaded(service, service_facts, self.lists, self.lang());
             for rule_id in rules_for_service(service, catalogue.transfer(service)) {
                 let rule = rule(rule_id);
                 let advice =
@@ -164,7 +169,7 @@ impl Findings<'_> {
                     };
                 self.push(
                     rule,
-                    &service.name,
+                    &subject,
                     Some(service.into()),
                     None,
                     advice,
@@ -354,6 +359,79 @@ impl Findings<'_> {
     }
 }
 
+impl Findings<'_> {
+    /// The cookie rules (browser engine): tracking cookies present before any interaction, per
+    /// service (or per domain when no service is known); third-party cookies per domain.
+    fn cookies(&mut self, facts: &SiteFacts) {
+        let services = &self.lists.catalogue.services;
+        // (service, domain) → the cookies of that group.
+        let mut tracking: BTreeMap<(Option<usize>, String), Vec<&CookieReport>> = BTreeMap::new();
+        let mut third: BTreeMap<(Option<usize>, String), Vec<&CookieReport>> = BTreeMap::new();
+        for (cookie, service) in facts.cookies.iter().zip(&facts.cookie_services) {
+            let domain = registrable_domain(cookie.domain.trim_start_matches('.'));
+            let key = |service: &Option<usize>| match service {
+                Some(_) => (*service, String::new()),
+                None => (None, domain.clone()),
+            };
+            if cookie.tracking {
+                tracking.entry(key(service)).or_default().push(cookie);
+            }
+            if cookie.party == Party::Third {
+                third.entry(key(service)).or_default().push(cookie);
+            }
+        }
+        for (rule_id, groups) in [
+            (rules::COOKIE_BEFORE_CONSENT, tracking),
+            (rules::THIRD_PARTY_COOKIE, third),
+        ] {
+            let rule = rule(rule_id);
+            for ((service, domain), cookies) in groups {
+                let service = service.map(|i| &services[i]);
+                let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+                let subject = format!(
+                    "{} ({})",
+                    service.map_or(domain.as_str(), |s| s.name.as_str()),
+                    shorten(&names.join(", "), 120)
+                );
+                let evidence: Vec<Evidence> = cookies.iter().map(|c| cookie_evidence(c)).collect();
+                self.push(
+                    rule,
+                    &subject,
+                    service.map(About::from),
+                    service.is_none().then_some(domain),
+                    rule.advice(),
+                    cookies.iter().map(|c| PageUrl::from(c.page.as_str())),
+                    &evidence,
+                );
+            }
+        }
+    }
+}
+
+/// A service's name, and what its scripts loaded when the browser saw that (a tag manager's
+/// finding then names the services it brought in).
+fn subject_with_loaded(
+    service: &Service,
+    facts: &crate::audit::ServiceFacts,
+    lists: &Lists,
+    lang: Lang,
+) -> String {
+    if facts.loaded.is_empty() {
+        return service.name.clone();
+    }
+    let mut names: Vec<&str> = facts
+        .loaded
+        .iter()
+        .map(|&i| lists.catalogue.services[i].name.as_str())
+        .collect();
+    names.sort_unstable();
+    let loaded = match lang {
+        Lang::En => "loaded",
+        Lang::Nl => "laadde",
+    };
+    format!("{} ({loaded}: {})", service.name, names.join(", "))
+}
+
 /// Evidence of a form: the page, where it posts to, and its start tag.
 fn form_evidence(page: &str, action: Option<String>, snippet: &str) -> Evidence {
     Evidence {
@@ -364,5 +442,7 @@ fn form_evidence(page: &str, action: Option<String>, snippet: &str) -> Evidence 
         tracking_id: None,
         consent_gated: false,
         list_match: None,
+        seen_by: crate::vocab::SeenBy::Static,
+        initiator: Vec::new(),
     }
 }

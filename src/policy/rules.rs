@@ -44,8 +44,39 @@ pub const INSECURE_TRANSPORT: &str = "insecure-transport";
 pub const MISSING_PRIVACY_STATEMENT: &str = "missing-privacy-statement";
 pub const UNKNOWN_THIRD_PARTY: &str = "unknown-third-party";
 pub const PRIVACY_FRIENDLY_ANALYTICS: &str = "privacy-friendly-analytics";
+pub const COOKIE_BEFORE_CONSENT: &str = "cookie-before-consent";
+pub const THIRD_PARTY_COOKIE: &str = "third-party-cookie";
 
 pub static RULES: &[Rule] = &[
+    Rule {
+        id: COOKIE_BEFORE_CONSENT,
+        severity: Severity::High,
+        title: (
+            "Tracking cookie before consent",
+            "Trackingcookie vóór toestemming",
+        ),
+        rationale: (
+            "The browser held this tracking cookie right after the page loaded, before the visitor did anything. Placing or reading a tracking cookie needs the visitor's prior consent (ePrivacy rules, in the Netherlands article 11.7a of the Telecommunications Act), and in education consent is no workable basis.",
+            "De browser had deze trackingcookie direct na het laden van de pagina, voordat de bezoeker iets deed. Voor het plaatsen of uitlezen van een trackingcookie is vooraf toestemming nodig (artikel 11.7a Telecommunicatiewet), en in het onderwijs is toestemming geen werkbare grondslag.",
+        ),
+        advice: (
+            "Remove the script that sets the cookie, or load it only after the visitor agreed; better, replace it with a tool that needs no tracking cookies (Matomo without cookies).",
+            "Verwijder het script dat de cookie plaatst, of laad het pas nadat de bezoeker toestemming gaf; beter nog: vervang het door een hulpmiddel zonder trackingcookies (Matomo zonder cookies).",
+        ),
+    },
+    Rule {
+        id: THIRD_PARTY_COOKIE,
+        severity: Severity::Medium,
+        title: ("Third-party cookie", "Cookie van een derde partij"),
+        rationale: (
+            "A cookie of another organisation's domain lets that organisation recognise the visitor on every site that embeds it, and follow them across sites.",
+            "Een cookie op het domein van een andere organisatie laat die organisatie de bezoeker herkennen op elke site die haar insluit, en hem over sites heen volgen.",
+        ),
+        advice: (
+            "Find the embed or script that brings this party in and remove it, or load it only after a click (click-to-load).",
+            "Zoek de insluiting of het script dat deze partij binnenhaalt en verwijder het, of laad het pas na een klik (klik-om-te-laden).",
+        ),
+    },
     Rule {
         id: TRACKING_PIXEL,
         severity: Severity::High,

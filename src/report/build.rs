@@ -37,6 +37,11 @@ pub fn build_site(
                 evidence: f.evidence.clone(),
                 more_evidence: f.more_evidence,
                 list: None,
+                loaded: f
+                    .loaded
+                    .iter()
+                    .map(|&i| catalogue.services[i].id.clone())
+                    .collect(),
             }
         })
         .collect();
@@ -55,6 +60,7 @@ pub fn build_site(
             evidence: f.evidence.clone(),
             more_evidence: f.more_evidence,
             list: Some(info.list.to_string()),
+            loaded: Vec::new(),
         }
     }));
     services.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.id.cmp(&b.id)));
@@ -81,6 +87,8 @@ pub fn build_site(
         resolved: Vec::new(),
         expired_suppressions: Vec::new(),
         unused_suppressions: Vec::new(),
+        cookies: facts.cookies,
+        browser: None,
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,

@@ -11,8 +11,8 @@ use crate::Lang;
 use crate::lists::Transfer;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
-    Evidence, Finding, FindingStatus, Page, Report, ServiceReport, Severity, Site, Suppression,
-    Verdict,
+    Evidence, Finding, FindingStatus, Page, Party, Report, ServiceReport, Severity, Site,
+    Suppression, Verdict,
 };
 
 const CSS: &str = include_str!("templates/report.css");
@@ -420,6 +420,7 @@ fn site_section(out: &mut Html, site: &Site, index: usize, lang: Lang) {
     expired_suppressions(out, site, lang);
     resolved(out, site, lang);
     third_parties(out, site, lang);
+    cookies(out, site, lang);
     pages(out, site, lang);
     out.raw("</section>\n");
 }
@@ -1068,6 +1069,69 @@ fn third_parties(out: &mut Html, site: &Site, lang: Lang) {
         out.raw("<td class=\"num\">")
             .num(tp.pages)
             .raw("</td></tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n");
+}
+
+/// The cookies the browser found (browser engine only): name, domain, expiry, service, party.
+fn cookies(out: &mut Html, site: &Site, lang: Lang) {
+    if site.cookies.is_empty() {
+        return;
+    }
+    let (title, intro, heads, session, days, first, third, unknown) = match lang {
+        Lang::En => (
+            "Cookies",
+            "Present in the browser after the pages loaded, before the visitor did anything.",
+            ["name", "domain", "expires", "service", "party"],
+            "session",
+            "days",
+            "first",
+            "third",
+            "unknown",
+        ),
+        Lang::Nl => (
+            "Cookies",
+            "Aanwezig in de browser na het laden van de pagina's, voordat de bezoeker iets deed.",
+            ["naam", "domein", "verloopt", "dienst", "partij"],
+            "sessie",
+            "dagen",
+            "eerste",
+            "derde",
+            "onbekend",
+        ),
+    };
+    out.raw("<h3>")
+        .text(title)
+        .markup(format_args!(" ({})</h3>\n", site.cookies.len()))
+        .el("p", "muted", intro)
+        .raw("\n<table>\n<thead><tr>");
+    for head in heads {
+        out.el("th", "", &i18n::capitalize(head));
+    }
+    out.raw("</tr></thead>\n<tbody>\n");
+    for cookie in &site.cookies {
+        let expires = match cookie.expires_days {
+            None => session.to_owned(),
+            Some(n) => format!("{n} {days}"),
+        };
+        let service = cookie
+            .service
+            .as_deref()
+            .map(|id| site.service(id).map_or(id, |s| s.name.as_str()))
+            .unwrap_or(unknown);
+        let party = match cookie.party {
+            Party::First => first,
+            Party::Third => third,
+        };
+        out.raw("<tr><td><code>")
+            .breakable(&cookie.name)
+            .raw("</code></td><td>")
+            .breakable(&cookie.domain)
+            .raw("</td>")
+            .el("td", "", &expires)
+            .el("td", "", service)
+            .el("td", "", party)
+            .raw("</tr>\n");
     }
     out.raw("</tbody>\n</table>\n");
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lists::Transfer;
-use crate::observe::EvidenceKind;
+use crate::vocab::{EvidenceKind, SeenBy};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -53,6 +53,13 @@ pub struct Site {
     /// a service or a `url` regex shows up here instead of suppressing nothing silently).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unused_suppressions: Vec<Suppression>,
+    /// Cookies the browser found after loading the pages, before any interaction
+    /// (`--engine chromium`): one entry per name, domain and path, with the first page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cookies: Vec<CookieReport>,
+    /// How the browser engine fared on this site (`--engine chromium`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<SiteBrowser>,
     pub summary: Summary,
     /// How much of the site the scan covered (absent in reports of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +110,55 @@ pub struct ScanRecord {
     pub fail_on: String,
 }
 
+/// A cookie present after a page loaded in the browser. Its value is never recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CookieReport {
+    pub name: String,
+    /// As the browser stores it: `.example.com` for a cookie of the domain and its subdomains.
+    pub domain: String,
+    pub path: String,
+    /// Days until it expires (rounded up); `null` for a session cookie.
+    pub expires_days: Option<u64>,
+    pub secure: bool,
+    pub http_only: bool,
+    /// `Strict`, `Lax`, `None`; absent when the cookie did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<String>,
+    /// `first` (the site's own registrable domain) or `third`.
+    pub party: Party,
+    /// The service that set it, by its domain or by the catalogue's cookie names; `null` when
+    /// unknown.
+    pub service: Option<String>,
+    /// A tracking cookie: a known service's cookie (privacy-friendly analytics excepted) or a
+    /// third party's.
+    pub tracking: bool,
+    /// The first page after which it was present.
+    pub page: String,
+}
+
+/// First or third party, as seen from the scanned site's registrable domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    First,
+    Third,
+}
+
+/// The browser engine's account of one site.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SiteBrowser {
+    /// Pages loaded in the browser.
+    pub pages: usize,
+    /// Requests the browser made, over all pages, frames and workers.
+    pub requests: usize,
+    /// DevTools protocol messages that failed to parse (the typed client's definitions lag the
+    /// installed Chromium). Recording reads every message untyped, so none is lost by it.
+    pub cdp_parse_errors: u64,
+    /// Why the browser could not be used for this site, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Page {
     pub url: String,
@@ -120,6 +176,22 @@ pub struct Page {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
     pub depth: usize,
+    /// What the browser saw of this page (`--engine chromium`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<PageBrowser>,
+}
+
+/// One page as loaded in the browser.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PageBrowser {
+    /// Where the tab ended up (after redirects and script navigations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
+    /// Requests made by the page, its frames and workers.
+    pub requests: usize,
+    /// Why loading it in the browser failed or was cut short (hung, crashed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl Site {
@@ -182,6 +254,10 @@ pub struct ServiceReport {
     /// The external list (`--list`) this service comes from; absent for the curated catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
+    /// Services whose requests this one's scripts caused (browser engine): what a tag manager
+    /// loaded, by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loaded: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -198,6 +274,12 @@ pub struct Evidence {
     /// For a service found by an external list: the list and the rule that matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_match: Option<ListMatch>,
+    /// Which observer saw it: `static` (the HTML as served) or `browser` (`--engine chromium`).
+    #[serde(default)]
+    pub seen_by: SeenBy,
+    /// For a request the browser made: the scripts or documents that caused it, nearest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub initiator: Vec<String>,
 }
 
 /// An external list's rule that matched a request.

@@ -1,0 +1,217 @@
+//! A second, untyped DevTools protocol connection to the browser, used for recording.
+//!
+//! The typed client (chromiumoxide) enables network events in a page's own session only, and its
+//! protocol definitions lag the installed Chromium: a message with a renamed field fails to parse
+//! and is dropped. Here every message is kept as JSON, and every frame and worker of a tab is
+//! auto-attached (`Target.setAutoAttach`, flattened sessions) with network events on, so requests
+//! of third-party iframes and workers are recorded too.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_tungstenite::tokio::connect_async_with_config;
+use async_tungstenite::tungstenite::Message;
+use async_tungstenite::tungstenite::protocol::WebSocketConfig;
+use futures::StreamExt;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+
+/// A protocol event, with the session it arrived on (`None`: the browser's own).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub session: Option<String>,
+    pub method: String,
+    pub params: Value,
+}
+
+type Reply = Result<Value, String>;
+
+struct Shared {
+    pending: Mutex<HashMap<u64, oneshot::Sender<Reply>>>,
+    /// Session id → the sink of the tab it belongs to (a tab's own session and every frame and
+    /// worker session attached below it).
+    sinks: Mutex<HashMap<String, mpsc::UnboundedSender<Event>>>,
+    /// Messages that were not valid protocol JSON.
+    parse_errors: AtomicU64,
+    next_id: AtomicU64,
+}
+
+/// The connection; cheap to clone.
+#[derive(Clone)]
+pub struct Cdp {
+    out: mpsc::UnboundedSender<String>,
+    shared: Arc<Shared>,
+}
+
+/// The largest protocol message accepted (a full-page screenshot is the biggest we ask for).
+const MAX_MESSAGE: usize = 64 * 1024 * 1024;
+
+impl Cdp {
+    /// Connect to the browser's DevTools WebSocket address.
+    pub async fn connect(ws_url: &str) -> Result<Cdp, String> {
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(MAX_MESSAGE))
+            .max_frame_size(Some(MAX_MESSAGE));
+        let (ws, _) = connect_async_with_config(ws_url, Some(config))
+            .await
+            .map_err(|e| format!("DevTools connection failed: {e}"))?;
+        let (mut write, mut read) = ws.split();
+        let (out, mut outgoing) = mpsc::unbounded_channel::<String>();
+        let shared = Arc::new(Shared {
+            pending: Mutex::new(HashMap::new()),
+            sinks: Mutex::new(HashMap::new()),
+            parse_errors: AtomicU64::new(0),
+            next_id: AtomicU64::new(1),
+        });
+        tokio::spawn(async move {
+            while let Some(text) = outgoing.recv().await {
+                if write.send(Message::text(text)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let cdp = Cdp { out, shared };
+        let reader = cdp.clone();
+        tokio::spawn(async move {
+            while let Some(message) = read.next().await {
+                let text = match message {
+                    Ok(Message::Text(text)) => text,
+                    Ok(Message::Close(_)) | Err(_) => break,
+                    Ok(_) => continue,
+                };
+                reader.dispatch(text.as_str());
+            }
+            // The browser is gone: every caller still waiting gets an error now.
+            lock(&reader.shared.pending).clear();
+            lock(&reader.shared.sinks).clear();
+        });
+        Ok(cdp)
+    }
+
+    /// Messages received that were not valid protocol JSON.
+    pub fn parse_errors(&self) -> u64 {
+        self.shared.parse_errors.load(Ordering::Relaxed)
+    }
+
+    fn dispatch(&self, text: &str) {
+        let Ok(message) = serde_json::from_str::<Value>(text) else {
+            self.shared.parse_errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        if let Some(id) = message.get("id").and_then(Value::as_u64) {
+            if let Some(reply) = lock(&self.shared.pending).remove(&id) {
+                let result = match message.get("error") {
+                    Some(error) => Err(error
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("protocol error")
+                        .to_owned()),
+                    None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+                };
+                let _ = reply.send(result);
+            }
+            return;
+        }
+        let Some(method) = message.get("method").and_then(Value::as_str) else {
+            self.shared.parse_errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        let session = message
+            .get("sessionId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let params = message.get("params").cloned().unwrap_or(Value::Null);
+        if method == "Target.attachedToTarget" {
+            self.adopt_child(session.as_deref(), &params);
+        }
+        let Some(session_id) = &session else { return };
+        let sink = lock(&self.shared.sinks).get(session_id).cloned();
+        if let Some(sink) = sink {
+            let _ = sink.send(Event {
+                session,
+                method: method.to_owned(),
+                params,
+            });
+        }
+    }
+
+    /// A frame or worker was attached below a tab: route its events to the tab, turn on its
+    /// network events and its own auto-attach, then let it run. Sent from the reader without
+    /// waiting, in order, so nothing runs before the network is recorded.
+    fn adopt_child(&self, parent: Option<&str>, params: &Value) {
+        let Some(parent) = parent else { return };
+        let Some(child) = params.get("sessionId").and_then(Value::as_str) else {
+            return;
+        };
+        let sink = lock(&self.shared.sinks).get(parent).cloned();
+        let Some(sink) = sink else { return };
+        lock(&self.shared.sinks).insert(child.to_owned(), sink);
+        self.fire(Some(child), "Network.enable", json!({}));
+        self.fire(Some(child), "Target.setAutoAttach", auto_attach());
+        self.fire(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
+    }
+
+    /// Route the events of `session` (and of everything attached below it) to `sink`.
+    pub fn route(&self, session: &str, sink: mpsc::UnboundedSender<Event>) {
+        lock(&self.shared.sinks).insert(session.to_owned(), sink);
+    }
+
+    /// Stop routing every session whose sink is `sink`'s channel.
+    pub fn unroute(&self, sink: &mpsc::UnboundedSender<Event>) {
+        lock(&self.shared.sinks).retain(|_, s| !s.same_channel(sink));
+    }
+
+    /// Send a command and forget the answer.
+    pub fn fire(&self, session: Option<&str>, method: &str, params: Value) {
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let _ = self.out.send(encode(id, session, method, params));
+    }
+
+    /// Send a command and wait for its result, at most `timeout`.
+    pub async fn call(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value, String> {
+        let (reply, answer) = oneshot::channel();
+        // Register before sending: the answer may come back before we wait for it.
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        lock(&self.shared.pending).insert(id, reply);
+        if self.out.send(encode(id, session, method, params)).is_err() {
+            lock(&self.shared.pending).remove(&id);
+            return Err("the browser connection is closed".into());
+        }
+        match tokio::time::timeout(timeout, answer).await {
+            Ok(Ok(result)) => result.map_err(|e| format!("{method}: {e}")),
+            Ok(Err(_)) => Err("the browser connection is closed".into()),
+            Err(_) => {
+                lock(&self.shared.pending).remove(&id);
+                Err(format!(
+                    "{method}: no answer within {} s",
+                    timeout.as_secs_f64()
+                ))
+            }
+        }
+    }
+}
+
+fn encode(id: u64, session: Option<&str>, method: &str, params: Value) -> String {
+    let mut message = json!({"id": id, "method": method, "params": params});
+    if let Some(session) = session {
+        message["sessionId"] = Value::String(session.to_owned());
+    }
+    message.to_string()
+}
+
+/// Attach to every frame and worker below a target, paused until its network is recorded.
+pub fn auto_attach() -> Value {
+    json!({"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true})
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,269 @@
+//! Finding, launching and closing Chromium: one process tree and one fresh profile per site.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::error::CdpError;
+use futures::StreamExt;
+use tokio::sync::{Mutex, Semaphore};
+use url::Url;
+
+use super::cdp::Cdp;
+use super::{BrowserSettings, RenderedPage, tab};
+use crate::error::Error;
+
+/// Names the Chromium executable goes by on Linux distributions, in order of preference.
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome-stable",
+    "google-chrome",
+];
+
+/// Flags that keep Chromium from contacting Google or anyone else on its own (updates, sync,
+/// safe browsing, first-run pages): what it contacts is then what the site makes it contact.
+const QUIET_FLAGS: &[&str] = &[
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-quic",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+    "--metrics-recording-only",
+    "--password-store=basic",
+];
+
+/// The Chromium to run: `--chromium PATH`, else `$CHROME`, else the first of the usual names
+/// on `PATH`.
+///
+/// # Errors
+/// [`Error::Config`] naming `apt-get install chromium` when none is found, or when the given
+/// path is not an executable file.
+pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    let given = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CHROME").map(PathBuf::from));
+    if let Some(path) = given {
+        return if is_executable(&path) {
+            Ok(path)
+        } else {
+            Err(Error::Config(format!(
+                "Chromium not found at {}: give the path of an executable with --chromium or CHROME, or install it (apt-get install chromium)",
+                path.display()
+            )))
+        };
+    }
+    let dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    CANDIDATES
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|path| is_executable(path))
+        .ok_or_else(|| {
+            Error::Config(
+                "--engine chromium needs Chromium, and none was found on PATH: install it (apt-get install chromium) or give its path with --chromium or CHROME".into(),
+            )
+        })
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The process runs as root, where Chromium refuses to start with its sandbox.
+pub fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the process's effective user.
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// A running Chromium for one site.
+pub struct SiteBrowser {
+    browser: Mutex<Browser>,
+    cdp: Cdp,
+    handler: tokio::task::JoinHandle<()>,
+    /// Messages the typed client could not parse (its protocol definitions lag Chromium's);
+    /// recording does not depend on them.
+    typed_parse_errors: Arc<AtomicU64>,
+    tabs: Semaphore,
+    settings: BrowserSettings,
+    profile: std::sync::Mutex<Option<tempfile::TempDir>>,
+}
+
+/// What a browser session leaves for the report.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BrowserStats {
+    /// Protocol messages that failed to parse, by the typed client and by the recorder.
+    pub parse_errors: u64,
+}
+
+impl SiteBrowser {
+    /// Launch Chromium with a fresh profile that allows third-party cookies (a visitor's
+    /// browser often does; a fresh headless profile blocks them and would hide what a site
+    /// tries to set).
+    pub async fn launch(settings: &BrowserSettings) -> Result<SiteBrowser, Error> {
+        let profile = tempfile::Builder::new()
+            .prefix("trackaudit-chromium-")
+            .tempdir()
+            .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+        let default = profile.path().join("Default");
+        std::fs::create_dir_all(&default).map_err(|e| Error::io(&default, e))?;
+        let preferences = default.join("Preferences");
+        std::fs::write(&preferences, r#"{"profile":{"cookie_controls_mode":0}}"#)
+            .map_err(|e| Error::io(&preferences, e))?;
+        // Chromium's own temporary files go into the profile too, and leave with it.
+        let tmp = profile.path().join("tmp");
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut builder = BrowserConfig::builder()
+            .env("TMPDIR", tmp.display().to_string())
+            .chrome_executable(&settings.executable)
+            .new_headless_mode()
+            .user_data_dir(profile.path())
+            .respect_https_errors()
+            .surface_invalid_messages()
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(settings.call_timeout)
+            .window_size(1366, 900);
+        if settings.no_sandbox {
+            builder = builder.no_sandbox();
+        }
+        // chromiumoxide adds the leading `--` itself.
+        let flags = QUIET_FLAGS.iter().map(|f| f.to_string());
+        for flag in flags.chain(settings.args.iter().cloned()) {
+            builder = builder.arg(flag.trim_start_matches('-').to_owned());
+        }
+        let config = builder.build().map_err(Error::Config)?;
+        let (mut browser, mut handler) = Browser::launch(config).await.map_err(|e| {
+            Error::Config(format!(
+                "Chromium ({}) did not start: {e}",
+                settings.executable.display()
+            ))
+        })?;
+        let typed_parse_errors = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&typed_parse_errors);
+        // The handler must be polled for the browser to work; a message it cannot parse is
+        // counted and the handler goes on.
+        let handler = tokio::spawn(async move {
+            while let Some(event) = handler.next().await {
+                if let Err(CdpError::InvalidMessage(..) | CdpError::Serde(_)) = event {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        let cdp = match Cdp::connect(browser.websocket_address()).await {
+            Ok(cdp) => cdp,
+            Err(e) => {
+                let _ = browser.kill().await;
+                return Err(Error::Config(format!("Chromium: {e}")));
+            }
+        };
+        Ok(SiteBrowser {
+            browser: Mutex::new(browser),
+            cdp,
+            handler,
+            typed_parse_errors,
+            tabs: Semaphore::new(settings.tabs.max(1)),
+            settings: settings.clone(),
+            profile: std::sync::Mutex::new(Some(profile)),
+        })
+    }
+
+    /// Load one page in a tab of its own and record what happens.
+    pub async fn render(&self, url: &Url) -> RenderedPage {
+        let Ok(_tab) = self.tabs.acquire().await else {
+            return RenderedPage {
+                error: Some("the browser was closed".into()),
+                ..RenderedPage::default()
+            };
+        };
+        tab::render(&self.cdp, url, &self.settings).await
+    }
+
+    /// Close Chromium, wait until every one of its processes has exited, then remove the
+    /// profile. Never fails: a browser that does not close is killed.
+    pub async fn shutdown(&self) -> BrowserStats {
+        let stats = BrowserStats {
+            parse_errors: self.typed_parse_errors.load(Ordering::Relaxed) + self.cdp.parse_errors(),
+        };
+        {
+            let mut browser = self.browser.lock().await;
+            let closed = tokio::time::timeout(Duration::from_secs(5), async {
+                browser.close().await.ok()?;
+                browser.wait().await.ok()
+            })
+            .await;
+            if !matches!(closed, Ok(Some(_))) {
+                let _ = browser.kill().await;
+                let _ = browser.wait().await;
+            }
+        }
+        self.handler.abort();
+        let profile = self
+            .profile
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(profile) = profile {
+            remove_profile(profile).await;
+        }
+        stats
+    }
+}
+
+/// Chromium's helper processes (network service, renderers) outlive the main one for a moment
+/// and keep writing into the profile: wait for every process that names the profile to exit
+/// (killing stragglers after a grace period), then remove it, retrying.
+async fn remove_profile(profile: tempfile::TempDir) {
+    let path = profile.keep();
+    let needle = path.to_string_lossy().into_owned();
+    for attempt in 0..50 {
+        let left = processes_naming(&needle);
+        if left.is_empty() {
+            break;
+        }
+        if attempt == 20 {
+            for pid in left {
+                kill(pid);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for _ in 0..20 {
+        match std::fs::remove_dir_all(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Ok(()) if !path.exists() => return,
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    tracing::warn!("could not remove the temporary profile {}", path.display());
+}
+
+/// Processes whose command line contains `needle` (the profile path), from /proc.
+fn processes_naming(needle: &str) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .collect()
+}
+
+fn kill(pid: i32) {
+    // SAFETY: sending a signal to a process id we found running with our profile's path.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+}

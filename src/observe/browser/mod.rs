@@ -1,0 +1,80 @@
+//! The browser observer: every HTML page the crawl finds is also loaded in headless Chromium,
+//! and what the visitor's browser really contacts (requests of every frame and worker, with
+//! their initiators) and stores (cookies) is recorded.
+//!
+//! One Chromium per site, with a fresh profile in a temporary folder that is removed when the
+//! site is done and every Chromium process has exited. chromiumoxide launches and closes the
+//! browser; recording uses a second, untyped connection ([`cdp`]) that attaches to every frame
+//! and worker.
+
+mod cdp;
+mod convert;
+mod launch;
+mod record;
+mod tab;
+
+pub use convert::{browser_observations, cookie_url};
+pub use launch::{BrowserStats, SiteBrowser, find_chromium, running_as_root};
+pub use record::Request;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// How Chromium is run; built from `--chromium`, `--tabs`, `--page-wait`, `--browser-arg`.
+#[derive(Debug, Clone)]
+pub struct BrowserSettings {
+    /// The Chromium (or Chrome) executable.
+    pub executable: PathBuf,
+    /// Extra command-line flags for Chromium, passed as given (`--host-resolver-rules=…`).
+    pub args: Vec<String>,
+    /// Pages loaded at once, each in its own tab.
+    pub tabs: usize,
+    /// The longest a page may take to go quiet after navigation, scrolling included.
+    pub page_wait: Duration,
+    /// The longest one protocol call or a navigation may take before the tab counts as hung.
+    pub call_timeout: Duration,
+    /// Run without Chromium's sandbox (needed as root).
+    pub no_sandbox: bool,
+    /// Write the browser's traffic (HAR) and a start-page screenshot here, one set per site.
+    pub evidence_dir: Option<PathBuf>,
+}
+
+/// Default number of tabs: two per core, at most 4 (memory: Chromium takes ~100 MB a tab).
+pub fn default_tabs() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cores * 2).clamp(1, 4)
+}
+
+/// A cookie present at the end of a page load (its value is never kept).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrowserCookie {
+    pub name: String,
+    /// The cookie's domain as Chromium reports it (`.example.com` for a domain cookie).
+    pub domain: String,
+    pub path: String,
+    /// Seconds since the Unix epoch when it expires; `None` for a session cookie.
+    pub expires: Option<f64>,
+    pub secure: bool,
+    pub http_only: bool,
+    /// `Strict`, `Lax` or `None`; absent when the cookie did not say.
+    pub same_site: Option<String>,
+}
+
+/// What the browser saw on one page.
+#[derive(Debug, Default)]
+pub struct RenderedPage {
+    /// The URL the tab ended on (after redirects and script navigations).
+    pub final_url: Option<Url>,
+    pub title: Option<String>,
+    pub requests: Vec<Request>,
+    /// The initiator chain of each request, nearest first (parallel to `requests`).
+    pub chains: Vec<Vec<String>>,
+    pub cookies: Vec<BrowserCookie>,
+    /// Links of the rendered DOM, for the frontier.
+    pub links: Vec<Url>,
+    /// Loading failed or hung: the reason.
+    pub error: Option<String>,
+}

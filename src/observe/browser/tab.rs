@@ -1,0 +1,259 @@
+//! One page in one tab: attach (frames and workers too), navigate, wait for the network to go
+//! quiet, scroll once, wait again, then read the rendered DOM and the cookies.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use url::Url;
+
+use super::cdp::{Cdp, Event, auto_attach};
+use super::record::Recorder;
+use super::{BrowserCookie, BrowserSettings, RenderedPage};
+
+/// The network counts as quiet after this long without a request event.
+pub const QUIET: Duration = Duration::from_millis(300);
+/// Links taken from one rendered page at most.
+const MAX_LINKS: usize = 2000;
+/// Links of the initiator chain kept per request.
+const MAX_CHAIN: usize = 5;
+
+/// Read the page after it settled: where it ended, its title, its links.
+const READ_DOM: &str = "JSON.stringify({url: location.href, title: document.title, \
+    links: Array.from(document.links, a => a.href).slice(0, 2000)})";
+
+pub async fn render(cdp: &Cdp, url: &Url, settings: &BrowserSettings) -> RenderedPage {
+    let timeout = settings.call_timeout;
+    let target = match cdp
+        .call(
+            None,
+            "Target.createTarget",
+            json!({"url": "about:blank"}),
+            timeout,
+        )
+        .await
+    {
+        Ok(v) => v["targetId"].as_str().unwrap_or_default().to_owned(),
+        Err(e) => return failed(format!("opening a tab failed: {e}")),
+    };
+    let (sink, events) = mpsc::unbounded_channel();
+    let mut page = visit(cdp, &target, url, settings, sink.clone(), events).await;
+    cdp.unroute(&sink);
+    // A tab that does not close is left to the browser's shutdown.
+    if let Err(e) = cdp
+        .call(
+            None,
+            "Target.closeTarget",
+            json!({"targetId": target}),
+            timeout,
+        )
+        .await
+    {
+        tracing::debug!("closing the tab of {url}: {e}");
+    }
+    if page.error.is_some() {
+        tracing::info!("{url}: {}", page.error.as_deref().unwrap_or_default());
+    }
+    page.links.truncate(MAX_LINKS);
+    page
+}
+
+async fn visit(
+    cdp: &Cdp,
+    target: &str,
+    url: &Url,
+    settings: &BrowserSettings,
+    sink: mpsc::UnboundedSender<Event>,
+    mut events: mpsc::UnboundedReceiver<Event>,
+) -> RenderedPage {
+    let timeout = settings.call_timeout;
+    let session = match cdp
+        .call(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target, "flatten": true}),
+            timeout,
+        )
+        .await
+    {
+        Ok(v) => v["sessionId"].as_str().unwrap_or_default().to_owned(),
+        Err(e) => return failed(format!("attaching to the tab failed: {e}")),
+    };
+    cdp.route(&session, sink);
+    let s = Some(session.as_str());
+    for (method, params) in [
+        ("Network.enable", json!({})),
+        ("Page.enable", json!({})),
+        ("Target.setAutoAttach", auto_attach()),
+    ] {
+        if let Err(e) = cdp.call(s, method, params, timeout).await {
+            return failed(format!("preparing the tab failed: {e}"));
+        }
+    }
+    let mut recorder = Recorder::new(&session);
+    let started = Instant::now();
+    let deadline = started + settings.page_wait;
+    let navigate = cdp.call(s, "Page.navigate", json!({"url": url.as_str()}), timeout);
+    let navigated = drain_while(&mut recorder, &mut events, navigate).await;
+    let mut error = match navigated {
+        Ok(v) => v["errorText"]
+            .as_str()
+            .filter(|e| !e.is_empty())
+            .map(|e| format!("loading the page failed: {e}")),
+        Err(e) => Some(format!("the page did not load: {e}")),
+    };
+    if error.is_none() {
+        settle(&mut recorder, &mut events, deadline).await;
+        // Lazy loaders start when the visitor scrolls: scroll to the bottom once.
+        let scroll = cdp.call(
+            s,
+            "Runtime.evaluate",
+            json!({"expression": "window.scrollTo(0, document.documentElement.scrollHeight)"}),
+            timeout,
+        );
+        let _ = drain_while(&mut recorder, &mut events, scroll).await;
+        recorder.last_activity = Some(Instant::now());
+        settle(
+            &mut recorder,
+            &mut events,
+            deadline.max(Instant::now() + QUIET),
+        )
+        .await;
+    }
+    let mut page = RenderedPage::default();
+    if recorder.crashed {
+        error = Some("the page crashed the browser's renderer".into());
+    } else if error.is_none() {
+        let read = cdp.call(
+            s,
+            "Runtime.evaluate",
+            json!({"expression": READ_DOM, "returnByValue": true}),
+            timeout,
+        );
+        match drain_while(&mut recorder, &mut events, read).await {
+            Ok(v) => read_dom(&v, &mut page),
+            Err(e) => error = Some(format!("reading the page failed: {e}")),
+        }
+    }
+    match cdp
+        .call(None, "Storage.getCookies", json!({}), timeout)
+        .await
+    {
+        Ok(v) => page.cookies = cookies(&v),
+        Err(e) => tracing::info!("{url}: reading cookies failed: {e}"),
+    }
+    // Events that arrived while the DOM and cookies were read.
+    while let Ok(event) = events.try_recv() {
+        recorder.handle(event);
+    }
+    if recorder.malformed > 0 {
+        tracing::debug!("{url}: {} request events without a URL", recorder.malformed);
+    }
+    page.chains = (0..recorder.requests.len())
+        .map(|i| recorder.initiator_chain(i, MAX_CHAIN))
+        .collect();
+    page.requests = recorder.requests;
+    page.error = error;
+    page
+}
+
+/// Record events while waiting for `call`.
+async fn drain_while<F: std::future::Future<Output = Result<Value, String>>>(
+    recorder: &mut Recorder,
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    call: F,
+) -> Result<Value, String> {
+    tokio::pin!(call);
+    loop {
+        tokio::select! {
+            result = &mut call => return result,
+            Some(event) = events.recv() => recorder.handle(event),
+        }
+    }
+}
+
+/// Record events until the page has loaded and the network has been quiet for [`QUIET`] with
+/// nothing in flight (or for four quiet windows with something still pending: a long poll or
+/// a stream never ends), or until `deadline`.
+async fn settle(
+    recorder: &mut Recorder,
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    deadline: Instant,
+) {
+    loop {
+        let now = Instant::now();
+        if now >= deadline || recorder.crashed {
+            return;
+        }
+        let last = recorder.last_activity.unwrap_or(now);
+        let idle = now.saturating_duration_since(last);
+        if recorder.loaded && (idle >= QUIET && recorder.inflight() == 0 || idle >= QUIET * 4) {
+            return;
+        }
+        let wake = if recorder.loaded && recorder.inflight() == 0 {
+            last + QUIET
+        } else {
+            now + QUIET
+        };
+        let wake = tokio::time::Instant::from_std(wake.min(deadline));
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => recorder.handle(event),
+                None => return,
+            },
+            _ = tokio::time::sleep_until(wake) => {}
+        }
+    }
+}
+
+fn read_dom(result: &Value, page: &mut RenderedPage) {
+    let Some(text) = result["result"]["value"].as_str() else {
+        return;
+    };
+    let Ok(dom) = serde_json::from_str::<Value>(text) else {
+        return;
+    };
+    page.final_url = dom["url"].as_str().and_then(|u| Url::parse(u).ok());
+    page.title = dom["title"]
+        .as_str()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| crate::observe::shorten(t, 200));
+    page.links = dom["links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|u| Url::parse(u).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .collect();
+}
+
+fn cookies(result: &Value) -> Vec<BrowserCookie> {
+    result["cookies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            Some(BrowserCookie {
+                name: c["name"].as_str()?.to_owned(),
+                domain: c["domain"].as_str()?.to_owned(),
+                path: c["path"].as_str().unwrap_or("/").to_owned(),
+                expires: (!c["session"].as_bool().unwrap_or(false))
+                    .then(|| c["expires"].as_f64())
+                    .flatten()
+                    .filter(|e| *e > 0.0),
+                secure: c["secure"].as_bool().unwrap_or(false),
+                http_only: c["httpOnly"].as_bool().unwrap_or(false),
+                same_site: c["sameSite"].as_str().map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+fn failed(error: String) -> RenderedPage {
+    RenderedPage {
+        error: Some(error),
+        ..RenderedPage::default()
+    }
+}

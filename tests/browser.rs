@@ -1,0 +1,301 @@
+//! The browser engine (`--engine chromium`) against a loopback internet: the fixture site is
+//! served on loopback, and every third party is played by a local HTTPS stand-in that Chromium
+//! reaches through `--host-resolver-rules`. Real Chromium, the real binary; nothing leaves the
+//! machine.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::{findings, fixture, scan_json, service, thirdparty, trackaudit};
+
+/// Every evidence item of a site: its services' and its findings'.
+fn all_evidence(site: &Value) -> Vec<&Value> {
+    let from = |key: &str| {
+        site[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|s| s["evidence"].as_array().into_iter().flatten())
+            .collect::<Vec<_>>()
+    };
+    let mut all = from("services");
+    all.extend(from("findings"));
+    all
+}
+
+fn cookie<'a>(site: &'a Value, name: &str) -> Option<&'a Value> {
+    site["cookies"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == name)
+}
+
+/// Scan the GTM fixture with the browser engine; the report and the third parties' log.
+fn scan_gtm_school(extra: &[&str]) -> (i32, Value, Vec<String>) {
+    let third = thirdparty::start();
+    let folder = fixture("gtm-school");
+    let mut args: Vec<String> = vec![
+        folder.display().to_string(),
+        "--engine".into(),
+        "chromium".into(),
+    ];
+    args.extend(third.browser_args());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, report) = scan_json(&args);
+    (code, report, third.requests())
+}
+
+#[test]
+fn what_a_tag_manager_loads_is_found_by_the_browser() {
+    let (code, report, _) = scan_gtm_school(&[]);
+    assert_eq!(code, 1, "high findings fail the scan: {report:#}");
+    assert_eq!(report["engine"], "chromium");
+    let site = &report["sites"][0];
+
+    // The services GTM loaded at run time, with the browser as witness.
+    let ga = service(site, "google-analytics").expect("GA4 loaded by GTM is found");
+    let collect = ga["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["url"].as_str().is_some_and(|u| u.contains("/g/collect")))
+        .expect("the /g/collect beacon is evidence");
+    assert_eq!(collect["seen_by"], "browser");
+    assert_eq!(collect["kind"], "network-request");
+    // The initiator chain: the beacon was sent by gtag/js, which GTM's gtm.js inserted.
+    let chain: Vec<&str> = collect["initiator"]
+        .as_array()
+        .expect("an initiator chain")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(chain[0].contains("/gtag/js?id=G-TEST123456"), "{chain:?}");
+    assert!(
+        chain.iter().any(|u| u.contains("/gtm.js?id=GTM-TEST123")),
+        "{chain:?}"
+    );
+    assert!(
+        ga["tracking_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "G-TEST123456")
+    );
+
+    let meta = service(site, "meta-pixel").expect("the Meta pixel loaded by GTM is found");
+    assert!(meta["evidence"].as_array().unwrap().iter().any(|e| {
+        e["seen_by"] == "browser"
+            && e["url"]
+                .as_str()
+                .is_some_and(|u| u.contains("facebook.com/tr"))
+    }));
+
+    // The static reading of the page is kept next to the browser's.
+    let gtm = service(site, "google-tag-manager").expect("the declared tag manager");
+    assert!(
+        gtm["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["seen_by"] == "static")
+    );
+    assert!(
+        gtm["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["seen_by"] == "browser")
+    );
+    // A tag manager's finding names what it loaded.
+    let loaded: Vec<&str> = gtm["loaded"]
+        .as_array()
+        .expect("loaded services")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        loaded.contains(&"google-analytics") && loaded.contains(&"meta-pixel"),
+        "{loaded:?}"
+    );
+    let tag_manager = findings(site, "tag-manager");
+    let title = tag_manager[0]["title"].as_str().unwrap();
+    assert!(
+        title.contains("(loaded: ") && title.contains("Google Analytics") && title.contains("Meta"),
+        "{title}"
+    );
+
+    // The existing rules apply to what only the browser saw.
+    let rule_services = |rule: &str| -> Vec<String> {
+        findings(site, rule)
+            .iter()
+            .filter_map(|f| f["service"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(rule_services("non-eea-analytics").contains(&"google-analytics".to_owned()));
+    assert!(rule_services("tracking-pixel").contains(&"meta-pixel".to_owned()));
+}
+
+#[test]
+fn cookies_set_before_consent_are_reported_with_their_service_and_party() {
+    let (_, report, _) = scan_gtm_school(&["--lang", "nl"]);
+    let site = &report["sites"][0];
+    let ga = cookie(site, "_ga").expect("the _ga cookie");
+    assert_eq!(ga["service"], "google-analytics");
+    assert_eq!(ga["party"], "first");
+    assert_eq!(ga["tracking"], true);
+    assert!(ga["expires_days"].as_u64().is_some_and(|d| d > 300), "{ga}");
+    assert_eq!(
+        cookie(site, "_ga_TEST123456").unwrap()["service"],
+        "google-analytics"
+    );
+    assert_eq!(
+        cookie(site, "_fbp").expect("the _fbp cookie")["service"],
+        "meta-pixel"
+    );
+    // A cookie set in a third-party iframe (HttpOnly-capable Set-Cookie, SameSite=None).
+    let widget = cookie(site, "widget_id").expect("the third-party iframe's cookie");
+    assert_eq!(widget["party"], "third");
+    assert_eq!(widget["secure"], true);
+    assert!(cookie(site, "widget_id").is_some());
+
+    let before: Vec<&Value> = findings(site, "cookie-before-consent");
+    let services: Vec<&str> = before
+        .iter()
+        .filter_map(|f| f["service"].as_str())
+        .collect();
+    assert!(services.contains(&"google-analytics"), "{services:?}");
+    assert!(services.contains(&"meta-pixel"), "{services:?}");
+    assert!(before.iter().all(|f| f["severity"] == "high"));
+    assert!(
+        before[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Trackingcookie vóór toestemming"),
+        "Dutch title: {}",
+        before[0]["title"]
+    );
+    let third = findings(site, "third-party-cookie");
+    assert!(
+        third.iter().any(|f| f["host"] == "thirdparty-test.example"),
+        "{third:#?}"
+    );
+    assert!(third.iter().all(|f| f["severity"] == "medium"));
+}
+
+#[test]
+fn the_static_engine_does_not_see_what_a_tag_manager_loads() {
+    let folder = fixture("gtm-school");
+    let (_, report) = scan_json(&[folder.to_str().unwrap()]);
+    assert_eq!(report["engine"], "static");
+    let site = &report["sites"][0];
+    assert!(service(site, "google-tag-manager").is_some());
+    assert!(service(site, "google-analytics").is_none());
+    assert!(service(site, "meta-pixel").is_none());
+    assert!(site.get("cookies").is_none());
+    assert!(all_evidence(site).iter().all(|e| e["seen_by"] == "static"));
+    // The menu link exists only in the rendered DOM.
+    assert!(support::page(site, "/rooster.html").is_none());
+}
+
+#[test]
+fn requests_of_frames_workers_and_rendered_links_are_all_recorded() {
+    let (_, report, received) = scan_gtm_school(&[]);
+    let site = &report["sites"][0];
+    assert!(
+        support::page(site, "/rooster.html").is_some(),
+        "a link of the rendered DOM joins the frontier"
+    );
+    // No request event is lost (neither to a protocol message that fails to parse nor to a
+    // frame or worker the recorder did not attach to): everything the third parties received
+    // is in the report, with the browser as witness.
+    let evidence: Vec<String> = all_evidence(site)
+        .iter()
+        .filter(|e| e["seen_by"] == "browser")
+        .filter_map(|e| e["url"].as_str())
+        .map(|u| u.trim_start_matches("https://").to_owned())
+        .collect();
+    assert!(
+        received.iter().any(|r| r.contains("/frame-beacon")),
+        "iframe ran: {received:?}"
+    );
+    assert!(
+        received.iter().any(|r| r.contains("/worker-ping")),
+        "worker ran: {received:?}"
+    );
+    for request in &received {
+        assert!(
+            evidence.iter().any(|e| e == request),
+            "{request} reached the third party but is not in the report"
+        );
+    }
+    let browser = &site["browser"];
+    assert!(browser["cdp_parse_errors"].is_u64(), "{browser}");
+    assert!(browser["requests"].as_u64().unwrap() >= received.len() as u64);
+}
+
+#[test]
+fn no_chromium_process_or_profile_outlives_the_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let third = thirdparty::start();
+    let folder = fixture("gtm-school");
+    let output = trackaudit()
+        .arg("scan")
+        .arg(&folder)
+        .args(["--engine", "chromium", "--format", "json", "-q"])
+        .args(third.browser_args())
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{output:?}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "temporary profiles left: {left:?}");
+    assert!(
+        processes_naming(tmp.path()).is_empty(),
+        "Chromium processes outlived the scan"
+    );
+}
+
+#[test]
+fn a_missing_chromium_is_a_usage_error_that_says_how_to_install_it() {
+    let folder = fixture("gtm-school");
+    let output = trackaudit()
+        .arg("scan")
+        .arg(&folder)
+        .args([
+            "--engine",
+            "chromium",
+            "--chromium",
+            "/nonexistent/chromium",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("apt-get install chromium"));
+
+    let output = trackaudit()
+        .arg("scan")
+        .arg(&folder)
+        .args(["--engine", "chromium"])
+        .env_remove("CHROME")
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("apt-get install chromium"));
+}
+
+/// Processes whose command line mentions `path`.
+fn processes_naming(path: &Path) -> Vec<String> {
+    let needle = path.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(&needle))
+        .collect()
+}

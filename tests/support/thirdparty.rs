@@ -1,0 +1,215 @@
+//! A loopback internet for the browser tests: one HTTPS server (certificate generated here)
+//! that plays every third party, told apart by the Host header. Chromium reaches it through
+//! `--host-resolver-rules`; nothing leaves the machine.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, Response, header};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+/// The hosts the stand-ins answer for; requests to any other host (Chromium's own calls home
+/// at launch, mapped here too) are answered but not logged.
+pub const HOSTS: &[&str] = &[
+    "www.googletagmanager.com",
+    "region1.google-analytics.com",
+    "connect.facebook.net",
+    "www.facebook.com",
+    "widget.thirdparty-test.example",
+    "api.thirdparty-test.example",
+];
+
+/// A running stand-in for the third parties.
+pub struct ThirdParties {
+    pub addr: SocketAddr,
+    /// `host/path?query` of every request to one of [`HOSTS`], in arrival order.
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl ThirdParties {
+    /// The Chromium flags that send every hostname but loopback's to this server, and accept
+    /// its certificate (tests only).
+    pub fn browser_args(&self) -> Vec<String> {
+        vec![
+            format!(
+                "--browser-arg=--host-resolver-rules=MAP * 127.0.0.1:{}, EXCLUDE 127.0.0.1",
+                self.addr.port()
+            ),
+            "--browser-arg=--ignore-certificate-errors".to_owned(),
+        ]
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+const GTM_JS: &str = r#"(function () {
+  function load(src) {
+    var s = document.createElement('script');
+    s.async = true;
+    s.src = src;
+    document.head.appendChild(s);
+  }
+  load('https://www.googletagmanager.com/gtag/js?id=G-TEST123456');
+  load('https://connect.facebook.net/en_US/fbevents.js');
+})();
+"#;
+
+const GTAG_JS: &str = r#"document.cookie = '_ga=GA1.1.1234567890.1700000000; max-age=63072000; path=/';
+document.cookie = '_ga_TEST123456=GS1.1.1700000000.1.0.1700000000.0.0.0; max-age=63072000; path=/';
+navigator.sendBeacon('https://region1.google-analytics.com/g/collect?v=2&tid=G-TEST123456&cid=1234567890.1700000000&en=page_view');
+"#;
+
+const FBEVENTS_JS: &str = r#"document.cookie = '_fbp=fb.1.1700000000000.1234567890; max-age=7776000; path=/';
+new Image().src = 'https://www.facebook.com/tr?id=123456789012345&ev=PageView&noscript=1';
+"#;
+
+const FRAME_HTML: &str = r#"<!doctype html><html><head><title>Agenda</title></head><body>
+<p>Agenda widget</p>
+<script>
+  try { localStorage.setItem('widget_seen', '1'); } catch (e) {}
+  fetch('/frame-beacon?from=iframe').catch(function () {});
+</script>
+</body></html>
+"#;
+
+/// Start the stand-in on an ephemeral loopback port, on its own thread and runtime.
+pub fn start() -> ThirdParties {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let app = {
+        let log = Arc::clone(&log);
+        axum::Router::new().fallback(move |request: Request<Body>| {
+            let log = Arc::clone(&log);
+            async move { answer(&request, &log) }
+        })
+    };
+    let acceptor = tls_acceptor();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime");
+        runtime.block_on(async move {
+            let tcp = TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind loopback");
+            let addr = tcp.local_addr().expect("local addr");
+            tx.send(addr).expect("send addr");
+            axum::serve(TlsListener::new(tcp, acceptor), app)
+                .await
+                .expect("serve");
+        });
+    });
+    ThirdParties {
+        addr: rx.recv().expect("server started"),
+        log,
+    }
+}
+
+fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {
+    let host = host_of(request.headers());
+    let path = request.uri().path();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or(path, |p| p.as_str())
+        .to_owned();
+    if HOSTS.contains(&host.as_str()) {
+        if let Ok(mut log) = log.lock() {
+            log.push(format!("{host}{path_and_query}"));
+        }
+    }
+    let (content_type, body, cookie): (&str, &str, Option<&str>) = match (host.as_str(), path) {
+        ("www.googletagmanager.com", "/gtm.js") => ("text/javascript", GTM_JS, None),
+        ("www.googletagmanager.com", "/gtag/js") => ("text/javascript", GTAG_JS, None),
+        ("connect.facebook.net", "/en_US/fbevents.js") => ("text/javascript", FBEVENTS_JS, None),
+        ("widget.thirdparty-test.example", "/frame.html") => (
+            "text/html",
+            FRAME_HTML,
+            Some("widget_id=w-42; Max-Age=86400; Path=/; Secure; SameSite=None"),
+        ),
+        _ => ("text/plain", "", None),
+    };
+    let mut response = Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    if let Some(cookie) = cookie {
+        response = response.header(header::SET_COOKIE, cookie);
+    }
+    response.body(Body::from(body)).expect("a valid response")
+}
+
+fn host_of(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// A certificate for every host the stand-in plays, made for this test run.
+fn tls_acceptor() -> TlsAcceptor {
+    let names: Vec<String> = HOSTS.iter().map(|h| h.to_string()).collect();
+    let certified = rcgen::generate_simple_self_signed(names).expect("test certificate");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .expect("TLS configuration");
+    TlsAcceptor::from(Arc::new(config))
+}
+
+/// TCP with a TLS handshake per connection, for `axum::serve`. Handshakes run in their own
+/// tasks: a browser's speculative connection that never says hello must not block the rest.
+struct TlsListener {
+    addr: SocketAddr,
+    ready: tokio::sync::mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+}
+
+impl TlsListener {
+    fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> TlsListener {
+        let addr = tcp.local_addr().expect("local addr");
+        let (tx, ready) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, peer)) = tcp.accept().await else {
+                    continue;
+                };
+                let (acceptor, tx) = (acceptor.clone(), tx.clone());
+                tokio::spawn(async move {
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        let _ = tx.send((tls, peer)).await;
+                    }
+                });
+            }
+        });
+        TlsListener { addr, ready }
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(connection) => connection,
+            // The acceptor task never ends while the listener lives.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.addr)
+    }
+}
