@@ -115,6 +115,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "S", default_value_t = 5.0)]
     pub page_wait: f64,
 
+    /// Write evidence per site into this folder: the browser's traffic (HAR 1.2) and a
+    /// screenshot of the start page (needs --engine chromium)
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+
     /// Pass a flag to Chromium, e.g. --browser-arg=--host-resolver-rules=... (repeatable)
     #[arg(long = "browser-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub browser_args: Vec<String>,

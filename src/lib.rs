@@ -8,6 +8,7 @@ pub mod audit;
 pub mod classify;
 pub mod crawl;
 pub mod error;
+pub mod evidence;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -240,7 +240,16 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
 /// The browser engine's settings, or `None` for the static engine.
 fn browser_settings(args: &ScanArgs, call_timeout: Duration) -> Result<Option<BrowserSettings>> {
     if args.engine == EngineArg::Static {
+        if args.evidence.is_some() {
+            bail!(usage(anyhow::anyhow!(
+                "--evidence records the browser's traffic: it needs --engine chromium"
+            )));
+        }
         return Ok(None);
+    }
+    if let Some(dir) = &args.evidence {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--evidence {}: cannot create the folder", dir.display()))?;
     }
     if !(args.page_wait.is_finite() && args.page_wait > 0.0 && args.page_wait <= 600.0) {
         bail!(usage(anyhow::anyhow!(
@@ -264,7 +273,7 @@ fn browser_settings(args: &ScanArgs, call_timeout: Duration) -> Result<Option<Br
         page_wait: Duration::from_secs_f64(args.page_wait),
         call_timeout,
         no_sandbox,
-        evidence_dir: None,
+        evidence_dir: args.evidence.clone(),
     }))
 }
 

@@ -13,6 +13,7 @@ use crate::crawl::Renderer;
 use crate::crawl::folder::FolderServer;
 use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
 use crate::error::Error;
+use crate::evidence;
 use crate::lists::Lists;
 use crate::neutralize;
 use crate::observe::browser::{BrowserSettings, SiteBrowser, browser_observations};
@@ -23,7 +24,7 @@ use crate::policy::{Policy, assess};
 use crate::report::baseline::apply_baseline;
 use crate::report::build::{build_site, now_rfc3339, summarize};
 use crate::report::model::{
-    Coverage, Page, Report, SCHEMA_VERSION, ScanRecord, Severity, Site,
+    Coverage, EvidenceFiles, Page, Report, SCHEMA_VERSION, ScanRecord, Severity, Site,
     SiteBrowser as SiteBrowserReport, Tool,
 };
 use crate::scope::SiteScope;
@@ -244,9 +245,17 @@ async fn scan_target(
         Some(browser) => Some(Arc::new(SiteBrowser::launch(browser).await?)),
         None => None,
     };
-    let renderer = browser
+    let renderer = browser.as_ref().map(|b| {
+        let start = crate::crawl::normalize(&start).unwrap_or_else(|| start.clone());
+        renderer(Arc::clone(b), Arc::clone(lists), scope.clone(), start)
+    });
+    let evidence_dir = settings
+        .browser
         .as_ref()
-        .map(|b| renderer(Arc::clone(b), Arc::clone(lists), scope.clone()));
+        .and_then(|b| b.evidence_dir.as_deref())
+        .map(|root| evidence::site_dir(root, &start));
+    let mut har = evidence_dir.as_ref().map(|_| evidence::HarLog::default());
+    let mut screenshot = None;
     let crawler = Crawler::new(crawl, scope.clone())?;
     // The site's stylesheets and the pages that link them, read after the crawl.
     let mut linked_sheets: BTreeMap<Url, BTreeSet<Url>> = BTreeMap::new();
@@ -257,7 +266,16 @@ async fn scan_target(
             renderer,
             cancel.clone(),
             progress,
-            |crawled| {
+            |mut crawled| {
+                if let Some((observed, _)) = &mut crawled.analysis {
+                    if let (Some(har), Some(rendered)) = (&mut har, &observed.browser) {
+                        har.add_page(&crawled.url, rendered);
+                    }
+                    let shot = observed.browser.as_mut().and_then(|r| r.screenshot.take());
+                    if let (Some(dir), Some(png)) = (&evidence_dir, shot) {
+                        screenshot = write_evidence(evidence::write_screenshot(dir, &png));
+                    }
+                }
                 let page = Page {
                     url: String::new(),
                     status: crawled.status,
@@ -312,6 +330,13 @@ async fn scan_target(
             .collect()
     };
     let (not_visited_sample, excluded_sample) = (shown(&stats.not_visited), shown(&stats.excluded));
+    let evidence_files = match (&evidence_dir, &har) {
+        (Some(dir), Some(har)) => Some(EvidenceFiles {
+            har: write_evidence(har.write(dir)),
+            screenshot,
+        }),
+        _ => None,
+    };
     let facts = audit.finish();
     let scanned = || facts.pages.iter().filter(|p| p.scanned());
     let coverage = Coverage {
@@ -338,6 +363,7 @@ async fn scan_target(
     // Credentials in the target, a link or a redirect were used for requests; never stored.
     let mut site = neutralize::map_strings(&site, &neutralize::redact_userinfo).unwrap_or(site);
     site.browser = browser_report;
+    site.evidence_files = evidence_files;
     let today = time::OffsetDateTime::now_utc().date();
     apply_suppressions(&mut site, &settings.suppressions, today);
     for unused in &site.unused_suppressions {
@@ -364,14 +390,16 @@ fn renderer(
     browser: Arc<SiteBrowser>,
     lists: Arc<Lists>,
     scope: crate::scope::SiteScope,
+    start: Url,
 ) -> Renderer<PagePayload> {
     Arc::new(
         move |url: Url, (mut observed, mut classified): PagePayload| {
             let browser = Arc::clone(&browser);
             let lists = Arc::clone(&lists);
             let scope = scope.clone();
+            let is_start = url == start;
             Box::pin(async move {
-                let rendered = browser.render(&url).await;
+                let rendered = browser.render(&url, is_start).await;
                 let observations = browser_observations(&rendered);
                 classified.extend(classify_page(observations, &scope, &lists));
                 let links = rendered.links.clone();
@@ -383,4 +411,16 @@ fn renderer(
             })
         },
     )
+}
+
+/// The path of an evidence file written, as the report shows it; a file that could not be
+/// written is logged and left out (the scan's findings stand without it).
+fn write_evidence(written: Result<PathBuf, Error>) -> Option<String> {
+    match written {
+        Ok(path) => Some(path.display().to_string()),
+        Err(e) => {
+            tracing::error!("evidence not written: {e}");
+            None
+        }
+    }
 }

@@ -299,3 +299,61 @@ fn processes_naming(path: &Path) -> Vec<String> {
         .filter(|c| c.contains(&needle))
         .collect()
 }
+
+#[test]
+fn evidence_is_a_har_of_the_traffic_and_a_start_page_screenshot() {
+    let third = thirdparty::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("out/"));
+    let output = trackaudit()
+        .arg("scan")
+        .arg(fixture("gtm-school"))
+        .args([
+            "--engine", "chromium", "--format", "json", "--format", "html", "-q",
+        ])
+        .arg("--evidence")
+        .arg(&evidence)
+        .arg("--output")
+        .arg(&out)
+        .args(third.browser_args())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let files = &report["sites"][0]["evidence_files"];
+    let har: Value =
+        serde_json::from_slice(&std::fs::read(files["har"].as_str().unwrap()).unwrap()).unwrap();
+    assert_eq!(har["log"]["version"], "1.2");
+    let entries = har["log"]["entries"].as_array().unwrap();
+    let collect = entries
+        .iter()
+        .find(|e| e["request"]["url"].as_str().unwrap().contains("/g/collect"))
+        .expect("the GA4 beacon is in the HAR");
+    assert!(
+        collect["_initiator"][0]
+            .as_str()
+            .unwrap()
+            .contains("/gtag/js")
+    );
+    assert!(entries.iter().all(|e| e["pageref"].as_str().is_some()));
+    assert!(har["log"]["pages"].as_array().unwrap().len() >= 3);
+    let png = std::fs::read(files["screenshot"].as_str().unwrap()).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+
+    // The HTML report shows the screenshot inline and the cookie table.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("src=\"data:image/png;base64,"));
+    assert!(html.contains("img-src data:"));
+    assert!(html.contains("<code>_ga</code>") && html.contains("<code>_fbp</code>"));
+
+    // Evidence needs the browser.
+    let static_only = trackaudit()
+        .arg("scan")
+        .arg(fixture("gtm-school"))
+        .arg("--evidence")
+        .arg(&evidence)
+        .output()
+        .unwrap();
+    assert_eq!(static_only.status.code(), Some(2));
+}

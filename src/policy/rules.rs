@@ -259,6 +259,11 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// Rules that only the browser engine can check (cookies exist only in a browser).
+pub fn browser_only(id: &str) -> bool {
+    matches!(id, COOKIE_BEFORE_CONSENT | THIRD_PARTY_COOKIE)
+}
+
 pub fn rule(id: &str) -> &'static Rule {
     RULES
         .iter()

@@ -89,6 +89,7 @@ pub fn build_site(
         unused_suppressions: Vec::new(),
         cookies: facts.cookies,
         browser: None,
+        evidence_files: None,
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,

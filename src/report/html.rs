@@ -264,7 +264,7 @@ fn document_start(out: &mut Html, report: &Report, lang: Lang) {
         .raw("<meta charset=\"utf-8\">\n")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         // Defence in depth: even a slip in escaping could load or run nothing.
-        .raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
+        .raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")
         .raw("<meta name=\"referrer\" content=\"no-referrer\">\n")
         .raw("<meta name=\"generator\" content=\"")
         .text(&format!("{} {}", report.tool.name, report.tool.version))
@@ -421,6 +421,7 @@ fn site_section(out: &mut Html, site: &Site, index: usize, lang: Lang) {
     resolved(out, site, lang);
     third_parties(out, site, lang);
     cookies(out, site, lang);
+    screenshot(out, site, lang);
     pages(out, site, lang);
     out.raw("</section>\n");
 }
@@ -1124,7 +1125,7 @@ fn cookies(out: &mut Html, site: &Site, lang: Lang) {
             Party::Third => third,
         };
         out.raw("<tr><td><code>")
-            .breakable(&cookie.name)
+            .text(&cookie.name)
             .raw("</code></td><td>")
             .breakable(&cookie.domain)
             .raw("</td>")
@@ -1134,6 +1135,46 @@ fn cookies(out: &mut Html, site: &Site, lang: Lang) {
             .raw("</tr>\n");
     }
     out.raw("</tbody>\n</table>\n");
+}
+
+/// Screenshots larger than this are not inlined (the report stays one readable file).
+const MAX_SCREENSHOT: u64 = 8 * 1024 * 1024;
+
+/// The start page's screenshot (`--evidence`), inline as a data URI: the report loads nothing.
+fn screenshot(out: &mut Html, site: &Site, lang: Lang) {
+    use base64::Engine;
+    let Some(path) = site
+        .evidence_files
+        .as_ref()
+        .and_then(|e| e.screenshot.as_deref())
+    else {
+        return;
+    };
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SCREENSHOT);
+    let Some(png) = small.then(|| std::fs::read(path).ok()).flatten() else {
+        return;
+    };
+    if !png.starts_with(b"\x89PNG") {
+        return;
+    }
+    let (title, alt) = match lang {
+        Lang::En => (
+            "Start page, as the browser showed it",
+            "screenshot of the start page",
+        ),
+        Lang::Nl => (
+            "Startpagina, zoals de browser hem toonde",
+            "schermafbeelding van de startpagina",
+        ),
+    };
+    let data = base64::engine::general_purpose::STANDARD.encode(&png);
+    out.raw("<h3>")
+        .text(title)
+        .raw("</h3>\n<figure class=\"screenshot\"><img alt=\"")
+        .text(alt)
+        .markup(format_args!(
+            "\" style=\"max-width:100%;border:1px solid #ccc\" src=\"data:image/png;base64,{data}\"></figure>\n"
+        ));
 }
 
 fn pages(out: &mut Html, site: &Site, lang: Lang) {

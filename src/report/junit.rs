@@ -10,7 +10,7 @@ use std::fmt::Write;
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 use crate::Lang;
-use crate::policy::rules::{RULES, Rule};
+use crate::policy::rules::{RULES, Rule, browser_only};
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
     Evidence, Finding, FindingStatus, Report, ServiceReport, Severity, Site, Suppression, Verdict,
@@ -52,8 +52,11 @@ fn site_suite(report: &Report, site: &Site, lang: Lang, fail_on: Option<Severity
     for finding in &site.findings {
         suite.add_test_case(finding_case(site, finding, lang, fail_on));
     }
+    // A rule only the browser can check did not pass a static scan: it was not checked.
+    let checked = |rule: &&Rule| report.engine != "static" || !browser_only(rule.id);
     let quiet_rules = RULES
         .iter()
+        .filter(checked)
         .filter(|rule| !site.findings.iter().any(|f| f.rule == rule.id));
     for rule in quiet_rules {
         suite.add_test_case(quiet_rule_case(rule, site.summary.verdict, lang));

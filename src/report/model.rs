@@ -60,6 +60,9 @@ pub struct Site {
     /// How the browser engine fared on this site (`--engine chromium`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<SiteBrowser>,
+    /// The evidence files written for this site (`--evidence DIR`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_files: Option<EvidenceFiles>,
     pub summary: Summary,
     /// How much of the site the scan covered (absent in reports of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +137,17 @@ pub struct CookieReport {
     pub tracking: bool,
     /// The first page after which it was present.
     pub page: String,
+}
+
+/// Files of evidence a DPO can hand on, written by the browser engine with `--evidence DIR`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EvidenceFiles {
+    /// The browser's traffic on every page of the site, HAR 1.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub har: Option<String>,
+    /// A PNG screenshot of the start page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screenshot: Option<String>,
 }
 
 /// First or third party, as seen from the scanned site's registrable domain.

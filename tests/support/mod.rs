@@ -55,6 +55,19 @@ pub fn serve_folder(root: PathBuf) -> SocketAddr {
 
 /// Serve an axum app on an ephemeral loopback port until the test process ends.
 pub fn spawn_server(app: axum::Router) -> SocketAddr {
+    spawn_serving(|listener| async move {
+        axum::serve(listener, app).await.expect("serve");
+    })
+}
+
+/// Bind an ephemeral loopback port and run `serve` on it, on its own thread and runtime, until
+/// the test process ends.
+pub fn spawn_serving<F>(
+    serve: impl FnOnce(tokio::net::TcpListener) -> F + Send + 'static,
+) -> SocketAddr
+where
+    F: std::future::Future<Output = ()>,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -68,7 +81,7 @@ pub fn spawn_server(app: axum::Router) -> SocketAddr {
                 .expect("bind loopback");
             tx.send(listener.local_addr().expect("local addr"))
                 .expect("send addr");
-            axum::serve(listener, app).await.expect("serve");
+            serve(listener).await;
         });
     });
     rx.recv().expect("server started")

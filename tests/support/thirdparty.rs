@@ -89,28 +89,12 @@ pub fn start() -> ThirdParties {
         })
     };
     let acceptor = tls_acceptor();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("test runtime");
-        runtime.block_on(async move {
-            let tcp = TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind loopback");
-            let addr = tcp.local_addr().expect("local addr");
-            tx.send(addr).expect("send addr");
-            axum::serve(TlsListener::new(tcp, acceptor), app)
-                .await
-                .expect("serve");
-        });
+    let addr = super::spawn_serving(move |tcp| async move {
+        axum::serve(TlsListener::new(tcp, acceptor), app)
+            .await
+            .expect("serve");
     });
-    ThirdParties {
-        addr: rx.recv().expect("server started"),
-        log,
-    }
+    ThirdParties { addr, log }
 }
 
 fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {

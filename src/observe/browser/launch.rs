@@ -176,15 +176,16 @@ impl SiteBrowser {
         })
     }
 
-    /// Load one page in a tab of its own and record what happens.
-    pub async fn render(&self, url: &Url) -> RenderedPage {
+    /// Load one page in a tab of its own and record what happens; with `screenshot`, take a
+    /// PNG screenshot of it too.
+    pub async fn render(&self, url: &Url, screenshot: bool) -> RenderedPage {
         let Ok(_tab) = self.tabs.acquire().await else {
             return RenderedPage {
                 error: Some("the browser was closed".into()),
                 ..RenderedPage::default()
             };
         };
-        tab::render(&self.cdp, url, &self.settings).await
+        tab::render(&self.cdp, url, &self.settings, screenshot).await
     }
 
     /// Close Chromium, wait until every one of its processes has exited, then remove the

@@ -77,4 +77,6 @@ pub struct RenderedPage {
     pub links: Vec<Url>,
     /// Loading failed or hung: the reason.
     pub error: Option<String>,
+    /// A PNG screenshot of the page, when one was asked for.
+    pub screenshot: Option<Vec<u8>>,
 }

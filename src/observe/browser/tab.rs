@@ -22,22 +22,30 @@ const MAX_CHAIN: usize = 5;
 const READ_DOM: &str = "JSON.stringify({url: location.href, title: document.title, \
     links: Array.from(document.links, a => a.href).slice(0, 2000)})";
 
-pub async fn render(cdp: &Cdp, url: &Url, settings: &BrowserSettings) -> RenderedPage {
+pub async fn render(
+    cdp: &Cdp,
+    url: &Url,
+    settings: &BrowserSettings,
+    screenshot: bool,
+) -> RenderedPage {
     let timeout = settings.call_timeout;
-    let target = match cdp
-        .call(
-            None,
-            "Target.createTarget",
-            json!({"url": "about:blank"}),
-            timeout,
-        )
-        .await
-    {
-        Ok(v) => v["targetId"].as_str().unwrap_or_default().to_owned(),
+    let params = json!({"url": "about:blank"});
+    let created = cdp.call(None, "Target.createTarget", params, timeout).await;
+    let target = match string_field(created, "targetId") {
+        Ok(target) => target,
         Err(e) => return failed(format!("opening a tab failed: {e}")),
     };
     let (sink, events) = mpsc::unbounded_channel();
-    let mut page = visit(cdp, &target, url, settings, sink.clone(), events).await;
+    let mut page = visit(
+        cdp,
+        &target,
+        url,
+        settings,
+        sink.clone(),
+        events,
+        screenshot,
+    )
+    .await;
     cdp.unroute(&sink);
     // A tab that does not close is left to the browser's shutdown.
     if let Err(e) = cdp
@@ -65,18 +73,15 @@ async fn visit(
     settings: &BrowserSettings,
     sink: mpsc::UnboundedSender<Event>,
     mut events: mpsc::UnboundedReceiver<Event>,
+    screenshot: bool,
 ) -> RenderedPage {
     let timeout = settings.call_timeout;
-    let session = match cdp
-        .call(
-            None,
-            "Target.attachToTarget",
-            json!({"targetId": target, "flatten": true}),
-            timeout,
-        )
-        .await
-    {
-        Ok(v) => v["sessionId"].as_str().unwrap_or_default().to_owned(),
+    let params = json!({"targetId": target, "flatten": true});
+    let attached = cdp
+        .call(None, "Target.attachToTarget", params, timeout)
+        .await;
+    let session = match string_field(attached, "sessionId") {
+        Ok(session) => session,
         Err(e) => return failed(format!("attaching to the tab failed: {e}")),
     };
     cdp.route(&session, sink);
@@ -133,6 +138,18 @@ async fn visit(
         match drain_while(&mut recorder, &mut events, read).await {
             Ok(v) => read_dom(&v, &mut page),
             Err(e) => error = Some(format!("reading the page failed: {e}")),
+        }
+        if screenshot && error.is_none() {
+            let shot = cdp.call(
+                s,
+                "Page.captureScreenshot",
+                json!({"format": "png"}),
+                timeout,
+            );
+            match drain_while(&mut recorder, &mut events, shot).await {
+                Ok(v) => page.screenshot = decode_png(&v),
+                Err(e) => tracing::info!("{url}: no screenshot: {e}"),
+            }
         }
     }
     match cdp
@@ -249,6 +266,21 @@ fn cookies(result: &Value) -> Vec<BrowserCookie> {
             })
         })
         .collect()
+}
+
+/// A string field of a call's answer; a missing one is an error too.
+fn string_field(answer: Result<Value, String>, field: &str) -> Result<String, String> {
+    answer?[field]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no {field} in the answer"))
+}
+
+/// The PNG bytes of a `Page.captureScreenshot` answer.
+fn decode_png(result: &Value) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let data = result["data"].as_str()?;
+    base64::engine::general_purpose::STANDARD.decode(data).ok()
 }
 
 fn failed(error: String) -> RenderedPage {

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Benchmark of the browser engine (a script, not a test): a generated site on loopback, scanned
+by the static engine and by the browser engine in the same run; wall time for --tabs 1/2/4/8;
+peak RSS of the whole process tree (trackaudit + every Chromium process), sampled every 20 ms.
+
+Third parties fail fast, as in the anchors of issue 10 (Blacklight, the EDPS collector): every
+third-party hostname is mapped to a closed loopback port, so a request to one is refused at once.
+
+    python3 benches/browser.py [--binary target/release/trackaudit] [--pages 9] [--runs 3]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+THIRD_PARTIES = """
+<script async src="https://www.googletagmanager.com/gtm.js?id=GTM-BENCH1"></script>
+<script async src="https://connect.facebook.net/en_US/fbevents.js"></script>
+<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Roboto">
+<img src="https://www.facebook.com/tr?id=1&ev=PageView" width="1" height="1" alt="">
+"""
+
+
+def generate_site(folder, pages):
+    """A small school site: every page links every other, loads four third parties and some
+    first-party images and a stylesheet."""
+    with open(os.path.join(folder, "style.css"), "w") as f:
+        f.write("body { font-family: sans-serif; }\n")
+    for i in range(pages):
+        name = "index.html" if i == 0 else f"page{i}.html"
+        links = "\n".join(
+            f'<li><a href="/{"" if j == 0 else f"page{j}.html"}">Page {j}</a></li>'
+            for j in range(pages)
+        )
+        body = "\n".join(f"<p>Paragraph {k} of page {i}.</p>" for k in range(40))
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(
+                f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Page {i}</title><link rel="stylesheet" href="/style.css">{THIRD_PARTIES}</head>
+<body><nav><ul>{links}</ul></nav><main>{body}</main>
+<a href="/privacy.html">Privacy</a></body></html>"""
+            )
+    with open(os.path.join(folder, "privacy.html"), "w") as f:
+        f.write("<!doctype html><title>Privacy</title><p>Privacy statement.</p>")
+
+
+def tree_rss_kib(root_pid):
+    """Sum of VmRSS over root_pid and all its descendants, in KiB."""
+    children = {}
+    rss = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        rss[int(entry)] = int(line.split()[1])
+                        break
+            children.setdefault(ppid, []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run(binary, folder, extra):
+    """One scan: (wall seconds, peak tree RSS in MiB, pages in the report)."""
+    cmd = [binary, "scan", folder, "--format", "json", "-q", "--fail-on", "never"] + extra
+    start = time.monotonic()
+    out = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kib(proc.pid))
+        time.sleep(0.02)
+    wall = time.monotonic() - start
+    out.seek(0)
+    import json
+
+    report = json.load(out)
+    pages = len(report["sites"][0]["pages"])
+    return wall, peak / 1024, pages
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=None)
+    parser.add_argument("--pages", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    binary = args.binary
+    if binary is None:
+        for candidate in ("target/release/trackaudit", "target/debug/trackaudit"):
+            if os.path.exists(candidate):
+                binary = candidate
+                break
+    if binary is None:
+        sys.exit("build trackaudit first (cargo build --release)")
+    folder = tempfile.mkdtemp(prefix="trackaudit-bench-")
+    try:
+        # Pages: the generated ones plus privacy.html.
+        generate_site(folder, args.pages - 1)
+        refuse = ["--browser-arg=--host-resolver-rules=MAP * 127.0.0.1:9, EXCLUDE 127.0.0.1"]
+        print(f"binary {binary}, {args.pages} pages, median of {args.runs} runs")
+        print(f"{'engine':<28}{'wall s':>8}{'s/page':>8}{'pages/s':>9}{'peak MiB':>10}")
+        configs = [("static", [])] + [
+            (f"chromium --tabs {tabs}", ["--engine", "chromium", "--tabs", str(tabs)] + refuse)
+            for tabs in (1, 2, 4, 8)
+        ]
+        for label, extra in configs:
+            results = [run(binary, folder, extra) for _ in range(args.runs)]
+            wall = statistics.median(r[0] for r in results)
+            peak = max(r[1] for r in results)
+            pages = results[0][2]
+            print(f"{label:<28}{wall:>8.2f}{wall / pages:>8.3f}{pages / wall:>9.1f}{peak:>10.0f}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
