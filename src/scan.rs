@@ -355,6 +355,7 @@ async fn scan_target(
         pages: facts.browser_pages,
         requests: facts.browser_requests,
         cdp_parse_errors: stats.parse_errors,
+        restarts: stats.restarts,
         error: None,
     });
     let findings = assess(&facts, lists, &settings.policy);

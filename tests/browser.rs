@@ -6,6 +6,8 @@
 mod support;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 use support::{findings, fixture, scan_json, service, thirdparty, trackaudit};
@@ -287,16 +289,11 @@ fn a_missing_chromium_is_a_usage_error_that_says_how_to_install_it() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("apt-get install chromium"));
 }
 
-/// Processes whose command line mentions `path`.
+/// Command lines of the processes that mention `path`.
 fn processes_naming(path: &Path) -> Vec<String> {
-    let needle = path.to_string_lossy().into_owned();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
-        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
-        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
-        .filter(|c| c.contains(&needle))
+    processes_with_pid(path)
+        .into_iter()
+        .map(|(_, c)| c)
         .collect()
 }
 
@@ -356,4 +353,167 @@ fn evidence_is_a_har_of_the_traffic_and_a_start_page_screenshot() {
         .output()
         .unwrap();
     assert_eq!(static_only.status.code(), Some(2));
+}
+
+/// A site on loopback: `/` links every page; each page is `(path, html)`; every response is
+/// delayed by `delay_ms` (a slow site keeps the crawl going for a while). The flag turns true
+/// at the first request from Chromium.
+fn serve_pages(
+    pages: &'static [(&'static str, &'static str)],
+    delay_ms: u64,
+) -> (String, Arc<AtomicBool>) {
+    let chromium_seen = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&chromium_seen);
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
+            let agent = headers
+                .get("user-agent")
+                .and_then(|a| a.to_str().ok())
+                .unwrap_or_default();
+            if agent.contains("Chrome") {
+                seen.store(true, Ordering::Relaxed);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            let body = if uri.path() == "/" {
+                let links: String = pages
+                    .iter()
+                    .map(|(path, _)| format!("<a href=\"{path}\">{path}</a> "))
+                    .collect();
+                format!(
+                    "<!doctype html><title>Home</title><a href=\"/privacy\">privacy</a> {links}"
+                )
+            } else {
+                let page = pages.iter().find(|(path, _)| *path == uri.path());
+                page.map_or_else(
+                    || "<title>privacy</title>".to_owned(),
+                    |(_, html)| html.to_string(),
+                )
+            };
+            axum::response::Html(body)
+        },
+    );
+    (
+        format!("http://{}/", support::spawn_server(app)),
+        chromium_seen,
+    )
+}
+
+#[test]
+fn a_hung_page_is_recorded_as_an_error_and_the_crawl_goes_on() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/hang",
+            "<!doctype html><title>Hang</title><script>while (true) {}</script>",
+        ),
+        ("/fine", "<!doctype html><title>Fine</title><p>fine</p>"),
+    ];
+    let (url, _) = serve_pages(PAGES, 0);
+    let (_, report) = scan_json(&[
+        &url,
+        "--engine",
+        "chromium",
+        "--timeout",
+        "3",
+        "--page-wait",
+        "1",
+    ]);
+    let site = &report["sites"][0];
+    let hung = support::page(site, &format!("{url}hang")).expect("the hung page is listed");
+    let error = hung["browser"]["error"]
+        .as_str()
+        .expect("the hang is recorded");
+    assert!(error.contains("hung"), "{error}");
+    let fine = support::page(site, &format!("{url}fine")).unwrap();
+    assert!(fine["browser"]["error"].is_null(), "{fine}");
+    assert!(fine["browser"]["requests"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn a_killed_chromium_is_started_again_and_the_crawl_goes_on() {
+    static PAGES: &[(&str, &str)] = &[
+        ("/a", "<!doctype html><title>A</title>"),
+        ("/b", "<!doctype html><title>B</title>"),
+        ("/c", "<!doctype html><title>C</title>"),
+        ("/d", "<!doctype html><title>D</title>"),
+    ];
+    let (url, chromium_seen) = serve_pages(PAGES, 500);
+    let tmp = tempfile::tempdir().unwrap();
+    let scan = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args([
+            "scan",
+            &url,
+            "--engine",
+            "chromium",
+            "--tabs",
+            "1",
+            "--concurrency",
+            "1",
+        ])
+        .args(["--format", "json", "-q"])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill the main Chromium process once it loads pages (helpers carry `--type=`; Debian's
+    // /usr/bin/chromium is a shell script that execs the real one).
+    let killed = (0..600).any(|_| {
+        let main = processes_with_pid(tmp.path())
+            .into_iter()
+            .find(|(_, cmdline)| {
+                cmdline.contains("--remote-debugging-port")
+                    && !cmdline.contains("--type=")
+                    && !cmdline.starts_with("/bin/sh")
+            });
+        if let (Some((pid, _)), true) = (main, chromium_seen.load(Ordering::Relaxed)) {
+            // SAFETY: a process of this test's own Chromium, found by its profile path.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        false
+    });
+    assert!(killed, "Chromium was started");
+    let output = scan.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a report");
+    let site = &report["sites"][0];
+    assert!(
+        site["browser"]["restarts"].as_u64().unwrap() >= 1,
+        "{}",
+        site["browser"]
+    );
+    let loaded = site["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["browser"]["requests"].as_u64().is_some_and(|n| n >= 1))
+        .count();
+    assert!(
+        loaded >= 4,
+        "the crawl went on in the new Chromium: {site:#}"
+    );
+    assert!(
+        processes_with_pid(tmp.path()).is_empty(),
+        "Chromium processes outlived the scan"
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "profiles left"
+    );
+}
+
+/// Processes whose command line mentions `path`: pid and command line.
+fn processes_with_pid(path: &Path) -> Vec<(i32, String)> {
+    let needle = path.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().parse::<i32>().ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            Some((pid, String::from_utf8_lossy(&cmdline).replace('\0', " ")))
+        })
+        .filter(|(_, c)| c.contains(&needle))
+        .collect()
 }

@@ -168,6 +168,9 @@ pub struct SiteBrowser {
     /// DevTools protocol messages that failed to parse (the typed client's definitions lag the
     /// installed Chromium). Recording reads every message untyped, so none is lost by it.
     pub cdp_parse_errors: u64,
+    /// Times Chromium died (crashed, killed) during the site and was started again.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub restarts: u32,
     /// Why the browser could not be used for this site, when it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -401,6 +404,10 @@ pub struct Summary {
     pub info: usize,
     pub third_parties: usize,
     pub verdict: Verdict,
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 fn is_zero(n: &usize) -> bool {

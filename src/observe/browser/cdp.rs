@@ -35,6 +35,8 @@ struct Shared {
     sinks: Mutex<HashMap<String, mpsc::UnboundedSender<Event>>>,
     /// Messages that were not valid protocol JSON.
     parse_errors: AtomicU64,
+    /// The connection ended (the browser exited or crashed).
+    closed: std::sync::atomic::AtomicBool,
     next_id: AtomicU64,
 }
 
@@ -63,6 +65,7 @@ impl Cdp {
             pending: Mutex::new(HashMap::new()),
             sinks: Mutex::new(HashMap::new()),
             parse_errors: AtomicU64::new(0),
+            closed: std::sync::atomic::AtomicBool::new(false),
             next_id: AtomicU64::new(1),
         });
         tokio::spawn(async move {
@@ -84,10 +87,16 @@ impl Cdp {
                 reader.dispatch(text.as_str());
             }
             // The browser is gone: every caller still waiting gets an error now.
+            reader.shared.closed.store(true, Ordering::Relaxed);
             lock(&reader.shared.pending).clear();
             lock(&reader.shared.sinks).clear();
         });
         Ok(cdp)
+    }
+
+    /// The browser's end of the connection is gone.
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.load(Ordering::Relaxed)
     }
 
     /// Messages received that were not valid protocol JSON.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::error::CdpError;
 use futures::StreamExt;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::Semaphore;
 use url::Url;
 
 use super::cdp::Cdp;
@@ -85,17 +85,29 @@ pub fn running_as_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
-/// A running Chromium for one site.
+/// Chromium restarts per site at most, after it crashed or was killed.
+const MAX_RESTARTS: u32 = 3;
+
+/// The Chromium of one site: restarted when it dies, closed at the end.
 pub struct SiteBrowser {
-    browser: Mutex<Browser>,
+    instance: tokio::sync::RwLock<Option<Instance>>,
+    tabs: Semaphore,
+    settings: BrowserSettings,
+    restarts: std::sync::atomic::AtomicU32,
+    /// Parse errors of instances that were replaced.
+    parse_errors: AtomicU64,
+}
+
+/// One running Chromium process tree, its connections and its profile.
+struct Instance {
+    browser: Browser,
     cdp: Cdp,
     handler: tokio::task::JoinHandle<()>,
     /// Messages the typed client could not parse (its protocol definitions lag Chromium's);
     /// recording does not depend on them.
     typed_parse_errors: Arc<AtomicU64>,
-    tabs: Semaphore,
-    settings: BrowserSettings,
-    profile: std::sync::Mutex<Option<tempfile::TempDir>>,
+    profile: tempfile::TempDir,
+    generation: u32,
 }
 
 /// What a browser session leaves for the report.
@@ -103,6 +115,8 @@ pub struct SiteBrowser {
 pub struct BrowserStats {
     /// Protocol messages that failed to parse, by the typed client and by the recorder.
     pub parse_errors: u64,
+    /// Times Chromium died and was started again.
+    pub restarts: u32,
 }
 
 impl SiteBrowser {
@@ -110,6 +124,94 @@ impl SiteBrowser {
     /// browser often does; a fresh headless profile blocks them and would hide what a site
     /// tries to set).
     pub async fn launch(settings: &BrowserSettings) -> Result<SiteBrowser, Error> {
+        let instance = Instance::launch(settings, 0).await?;
+        Ok(SiteBrowser {
+            instance: tokio::sync::RwLock::new(Some(instance)),
+            tabs: Semaphore::new(settings.tabs.max(1)),
+            settings: settings.clone(),
+            restarts: std::sync::atomic::AtomicU32::new(0),
+            parse_errors: AtomicU64::new(0),
+        })
+    }
+
+    /// Load one page in a tab of its own and record what happens; with `screenshot`, take a
+    /// PNG screenshot of it too. When Chromium died meanwhile, it is started again (a fresh
+    /// profile) and the page loaded once more.
+    pub async fn render(&self, url: &Url, screenshot: bool) -> RenderedPage {
+        let Ok(_tab) = self.tabs.acquire().await else {
+            return closed();
+        };
+        for attempt in 0..2 {
+            let Some((cdp, generation)) = self.connection().await else {
+                return closed();
+            };
+            let page = tab::render(&cdp, url, &self.settings, screenshot).await;
+            if !cdp.is_closed() || attempt == 1 || !self.restart(generation).await {
+                return page;
+            }
+            tracing::warn!("Chromium died while loading {url}; started again");
+        }
+        closed()
+    }
+
+    async fn connection(&self) -> Option<(Cdp, u32)> {
+        let instance = self.instance.read().await;
+        instance.as_ref().map(|i| (i.cdp.clone(), i.generation))
+    }
+
+    /// Replace a dead Chromium (of `generation`; another tab may have replaced it already).
+    /// `false` when no new one could be started or the restarts are used up.
+    async fn restart(&self, generation: u32) -> bool {
+        let mut slot = self.instance.write().await;
+        match slot.as_ref() {
+            Some(current) if current.generation != generation => return true,
+            None => return false,
+            Some(_) => {}
+        }
+        if self.restarts.load(Ordering::Relaxed) >= MAX_RESTARTS {
+            return false;
+        }
+        self.restarts.fetch_add(1, Ordering::Relaxed);
+        if let Some(old) = slot.take() {
+            self.parse_errors
+                .fetch_add(old.close().await, Ordering::Relaxed);
+        }
+        match Instance::launch(&self.settings, generation + 1).await {
+            Ok(instance) => {
+                *slot = Some(instance);
+                true
+            }
+            Err(e) => {
+                tracing::error!("Chromium could not be started again: {e}");
+                false
+            }
+        }
+    }
+
+    /// Close Chromium, wait until every one of its processes has exited, then remove the
+    /// profile. Never fails: a browser that does not close is killed.
+    pub async fn shutdown(&self) -> BrowserStats {
+        let instance = self.instance.write().await.take();
+        if let Some(instance) = instance {
+            let errors = instance.close().await;
+            self.parse_errors.fetch_add(errors, Ordering::Relaxed);
+        }
+        BrowserStats {
+            parse_errors: self.parse_errors.load(Ordering::Relaxed),
+            restarts: self.restarts.load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn closed() -> RenderedPage {
+    RenderedPage {
+        error: Some("the browser was closed".into()),
+        ..RenderedPage::default()
+    }
+}
+
+impl Instance {
+    async fn launch(settings: &BrowserSettings, generation: u32) -> Result<Instance, Error> {
         let profile = tempfile::Builder::new()
             .prefix("trackaudit-chromium-")
             .tempdir()
@@ -162,60 +264,38 @@ impl SiteBrowser {
             Ok(cdp) => cdp,
             Err(e) => {
                 let _ = browser.kill().await;
+                handler.abort();
+                remove_profile(profile).await;
                 return Err(Error::Config(format!("Chromium: {e}")));
             }
         };
-        Ok(SiteBrowser {
-            browser: Mutex::new(browser),
+        Ok(Instance {
+            browser,
             cdp,
             handler,
             typed_parse_errors,
-            tabs: Semaphore::new(settings.tabs.max(1)),
-            settings: settings.clone(),
-            profile: std::sync::Mutex::new(Some(profile)),
+            profile,
+            generation,
         })
     }
 
-    /// Load one page in a tab of its own and record what happens; with `screenshot`, take a
-    /// PNG screenshot of it too.
-    pub async fn render(&self, url: &Url, screenshot: bool) -> RenderedPage {
-        let Ok(_tab) = self.tabs.acquire().await else {
-            return RenderedPage {
-                error: Some("the browser was closed".into()),
-                ..RenderedPage::default()
-            };
-        };
-        tab::render(&self.cdp, url, &self.settings, screenshot).await
-    }
-
-    /// Close Chromium, wait until every one of its processes has exited, then remove the
-    /// profile. Never fails: a browser that does not close is killed.
-    pub async fn shutdown(&self) -> BrowserStats {
-        let stats = BrowserStats {
-            parse_errors: self.typed_parse_errors.load(Ordering::Relaxed) + self.cdp.parse_errors(),
-        };
-        {
-            let mut browser = self.browser.lock().await;
-            let closed = tokio::time::timeout(Duration::from_secs(5), async {
-                browser.close().await.ok()?;
-                browser.wait().await.ok()
-            })
-            .await;
-            if !matches!(closed, Ok(Some(_))) {
-                let _ = browser.kill().await;
-                let _ = browser.wait().await;
-            }
+    /// Close (or kill) Chromium, wait for its processes, remove the profile; the parse errors
+    /// counted.
+    async fn close(mut self) -> u64 {
+        let errors = self.typed_parse_errors.load(Ordering::Relaxed) + self.cdp.parse_errors();
+        let browser = &mut self.browser;
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            browser.close().await.ok()?;
+            browser.wait().await.ok()
+        })
+        .await;
+        if !matches!(closed, Ok(Some(_))) {
+            let _ = browser.kill().await;
+            let _ = browser.wait().await;
         }
         self.handler.abort();
-        let profile = self
-            .profile
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(profile) = profile {
-            remove_profile(profile).await;
-        }
-        stats
+        remove_profile(self.profile).await;
+        errors
     }
 }
 

@@ -116,14 +116,16 @@ async fn visit(
             json!({"expression": "window.scrollTo(0, document.documentElement.scrollHeight)"}),
             timeout,
         );
-        let _ = drain_while(&mut recorder, &mut events, scroll).await;
-        recorder.last_activity = Some(Instant::now());
-        settle(
-            &mut recorder,
-            &mut events,
-            deadline.max(Instant::now() + QUIET),
-        )
-        .await;
+        // A renderer that does not answer is hung (a script that never yields): no more
+        // calls to it, the tab is closed.
+        match drain_while(&mut recorder, &mut events, scroll).await {
+            Ok(_) => {
+                recorder.last_activity = Some(Instant::now());
+                let deadline = deadline.max(Instant::now() + QUIET);
+                settle(&mut recorder, &mut events, deadline).await;
+            }
+            Err(e) => error = Some(unanswered(cdp, &e)),
+        }
     }
     let mut page = RenderedPage::default();
     if recorder.crashed {
@@ -137,7 +139,7 @@ async fn visit(
         );
         match drain_while(&mut recorder, &mut events, read).await {
             Ok(v) => read_dom(&v, &mut page),
-            Err(e) => error = Some(format!("reading the page failed: {e}")),
+            Err(e) => error = Some(unanswered(cdp, &e)),
         }
         if screenshot && error.is_none() {
             let shot = cdp.call(
@@ -266,6 +268,16 @@ fn cookies(result: &Value) -> Vec<BrowserCookie> {
             })
         })
         .collect()
+}
+
+/// Why a call to a loaded page got no answer: Chromium is gone, or the page's renderer hangs
+/// (a script that never yields).
+fn unanswered(cdp: &Cdp, error: &str) -> String {
+    if cdp.is_closed() {
+        format!("Chromium exited while the page was loaded: {error}")
+    } else {
+        format!("the page hung: {error}")
+    }
 }
 
 /// A string field of a call's answer; a missing one is an error too.
