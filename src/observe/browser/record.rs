@@ -47,6 +47,8 @@ pub struct Recorder {
     pub last_activity: Option<Instant>,
     /// The top document fired its load event.
     pub loaded: bool,
+    /// When it did.
+    pub loaded_at: Option<Instant>,
     /// The renderer of the tab crashed.
     pub crashed: bool,
     /// Request events that lacked the fields a record needs.
@@ -114,6 +116,7 @@ impl Recorder {
             }
             "Page.loadEventFired" if is_root => {
                 self.loaded = true;
+                self.loaded_at = Some(Instant::now());
                 self.touch();
             }
             "Inspector.targetCrashed" | "Target.targetCrashed" if is_root => self.crashed = true,

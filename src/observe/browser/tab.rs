@@ -11,7 +11,8 @@ use super::cdp::{Cdp, Event, auto_attach};
 use super::record::Recorder;
 use super::{BrowserCookie, BrowserSettings, RenderedPage};
 
-/// The network counts as quiet after this long without a request event.
+/// The network counts as quiet after this long without a request event (at least; see
+/// [`quiet_window`]).
 pub const QUIET: Duration = Duration::from_millis(300);
 /// Links taken from one rendered page at most.
 const MAX_LINKS: usize = 2000;
@@ -108,7 +109,7 @@ async fn visit(
         Err(e) => Some(format!("the page did not load: {e}")),
     };
     if error.is_none() {
-        settle(&mut recorder, &mut events, deadline).await;
+        settle(&mut recorder, &mut events, started, deadline).await;
         // Lazy loaders start when the visitor scrolls: scroll to the bottom once.
         let scroll = cdp.call(
             s,
@@ -122,7 +123,7 @@ async fn visit(
             Ok(_) => {
                 recorder.last_activity = Some(Instant::now());
                 let deadline = deadline.max(Instant::now() + QUIET);
-                settle(&mut recorder, &mut events, deadline).await;
+                settle(&mut recorder, &mut events, started, deadline).await;
             }
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
@@ -191,28 +192,39 @@ async fn drain_while<F: std::future::Future<Output = Result<Value, String>>>(
     }
 }
 
-/// Record events until the page has loaded and the network has been quiet for [`QUIET`] with
-/// nothing in flight (or for four quiet windows with something still pending: a long poll or
-/// a stream never ends), or until `deadline`.
+/// The quiet window of a page: [`QUIET`], longer for a page that was slow to load (a busy
+/// machine runs a frame's scripts late too): half its load time, at most four times [`QUIET`].
+fn quiet_window(load_time: Option<Duration>) -> Duration {
+    load_time.map_or(QUIET, |t| (t / 2).clamp(QUIET, QUIET * 4))
+}
+
+/// Record events until the page has loaded and the network has been quiet for the quiet window
+/// with nothing in flight (or for four quiet windows with something still pending: a long poll
+/// or a stream never ends), or until `deadline`.
 async fn settle(
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
+    started: Instant,
     deadline: Instant,
 ) {
     loop {
+        let load_time = recorder
+            .loaded_at
+            .map(|t| t.saturating_duration_since(started));
+        let quiet = quiet_window(load_time);
         let now = Instant::now();
         if now >= deadline || recorder.crashed {
             return;
         }
         let last = recorder.last_activity.unwrap_or(now);
         let idle = now.saturating_duration_since(last);
-        if recorder.loaded && (idle >= QUIET && recorder.inflight() == 0 || idle >= QUIET * 4) {
+        if recorder.loaded && (idle >= quiet && recorder.inflight() == 0 || idle >= quiet * 4) {
             return;
         }
         let wake = if recorder.loaded && recorder.inflight() == 0 {
-            last + QUIET
+            last + quiet
         } else {
-            now + QUIET
+            now + quiet
         };
         let wake = tokio::time::Instant::from_std(wake.min(deadline));
         tokio::select! {
