@@ -86,6 +86,7 @@ fn read(css: &str, sheet_url: &Url, shown: &str) -> Sheet {
                 consent_gated: false,
                 element,
                 pixel: false,
+                browser: None,
             })
         })
         .collect();
