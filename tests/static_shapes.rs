@@ -439,6 +439,8 @@ fn same_site_stylesheets_are_read_for_what_they_load() {
     for url in [
         "https://images.css-cdn.nl/hero.avif",
         "https://images.css-cdn.nl/hero.jpg",
+        // From a stylesheet that only the page's own <style> block imports.
+        "https://images.css-cdn.nl/print-logo.png",
     ] {
         assert!(text.contains(url), "{url} missing");
     }

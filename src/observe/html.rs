@@ -7,7 +7,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, node::Element};
 use url::Url;
 
-use super::css::urls_in_css;
+use super::css::{imports_in_css, urls_in_css};
 use super::script::{UrlUse, redact_userinfo, urls_in_script};
 use super::shapes::{
     ConsentMarker, ScriptType, UrlForm, consent_marker, is_consent_type, script_type, url_attribute,
@@ -178,6 +178,10 @@ impl Walker<'_> {
             "style" => {
                 let css: String = el.text().collect();
                 self.css(&css, e, EvidenceKind::Link);
+                // An imported stylesheet of the site is read like a linked one.
+                for import in imports_in_css(&css) {
+                    self.push(RefTarget::Stylesheet, import, e, false, false);
+                }
             }
             "a" | "area" => self.anchor(el),
             "meta" => self.meta_refresh(e),
