@@ -118,6 +118,11 @@ impl OutputPlan {
                     path.display()
                 )));
             }
+            // A device or named pipe is not tried early: opening a pipe blocks for a reader and
+            // closing it ends the reader's input. A write that fails still gets the fallback.
+            if is_special(path) {
+                continue;
+            }
             let folder = parent_folder(path);
             let unusable = |what: &str, e: std::io::Error| Error::Output {
                 path: path.display().to_string(),
@@ -144,7 +149,7 @@ impl OutputPlan {
         for destination in &self.destinations {
             if let Destination::File(format, path) = destination {
                 let text = report::render(report, *format, &in_files);
-                match write_atomically(path, text.as_bytes()) {
+                match write_file(path, text.as_bytes()) {
                     Ok(()) => tracing::info!("report written to {}", path.display()),
                     Err(e) if failed.is_none() => failed = Some((path.clone(), e)),
                     Err(e) => tracing::error!("writing {}: {e}", path.display()),
@@ -193,6 +198,29 @@ fn parent_folder(path: &Path) -> &Path {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     }
+}
+
+/// An existing path that is neither a regular file nor a folder (after following symlinks): a
+/// device such as `/dev/null` or `/dev/stdout`, a named pipe, a socket.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir())
+}
+
+/// Write a file the way a reader expects: a regular file is replaced atomically; a symlink to
+/// one stays a link (its target is replaced); a device, named pipe or socket is written through,
+/// because renaming a new file over `/dev/null` would replace the device node for every program
+/// on the machine.
+///
+/// Errors: any I/O error from opening, writing, syncing or renaming.
+pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if is_special(path) {
+        let mut device = std::fs::OpenOptions::new().write(true).open(path)?;
+        return device.write_all(bytes).and_then(|()| device.flush());
+    }
+    if path.is_symlink() && path.exists() {
+        return write_atomically(&std::fs::canonicalize(path)?, bytes);
+    }
+    write_atomically(path, bytes)
 }
 
 /// Write into a temporary file beside `path`, then rename it over `path`. The file gets the

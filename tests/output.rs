@@ -271,3 +271,59 @@ fn report_files_get_the_mode_of_a_new_file() {
         assert_eq!(mode(&folder.join(name)), expected, "{name} in a folder");
     }
 }
+
+/// Class: an output path that is not a plain file — a named pipe, a device such as `/dev/null`
+/// or `/dev/stdout`, a symlink — is written through and stays what it was. Renaming a new
+/// file over it (the atomic write for plain files) once replaced a machine's `/dev/null`.
+/// The test uses a named pipe and a symlink in its own folder, never the real devices.
+#[test]
+fn special_output_paths_are_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+
+    let pipe = dir.path().join("report.pipe");
+    let made = Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo made the named pipe");
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).expect("the pipe is readable"))
+    };
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("clean-school"))
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&pipe)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    // Checked before joining the reader: a replaced pipe never gets a writer.
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the named pipe is still a named pipe");
+    let through_pipe: serde_json::Value =
+        serde_json::from_str(&reader.join().expect("the reader ends")).expect("JSON came through");
+    assert!(
+        through_pipe["sites"].is_array(),
+        "the report came through the pipe"
+    );
+
+    let real = dir.path().join("reports/latest.json");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("clean-school"))
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(link.is_symlink(), "the symlink is still a symlink");
+    assert!(
+        json_file(&real)["sites"].is_array(),
+        "its target holds the new report"
+    );
+}

@@ -193,14 +193,9 @@ fn validators_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Write beside the target and rename over it: a scan never reads a half-written list.
+/// Write through the shared writer (atomic: a scan never reads a half-written list).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut tmp = path.as_os_str().to_os_string();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("{}: {e}", path.display()))
+    crate::output::write_file(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn describe(e: &reqwest::Error) -> String {
