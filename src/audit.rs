@@ -25,6 +25,9 @@ const EVIDENCE_PER_SERVICE: usize = 20;
 const EVIDENCE_PER_HOST: usize = 5;
 /// Cookies recorded per site at most.
 const MAX_COOKIES: usize = 1000;
+/// Third-party hosts recorded per site at most; later ones are counted. A large university site
+/// has a few hundred; each host costs a report entry and, unknown, a finding.
+pub const MAX_THIRD_PARTIES: usize = 1000;
 
 pub type PageUrl = Arc<str>;
 
@@ -76,8 +79,10 @@ pub struct SiteFacts {
     pub services: BTreeMap<ServiceIdx, ServiceFacts>,
     /// Services of external lists, by their derived id.
     pub external: BTreeMap<String, ExternalFacts>,
-    /// Third-party hosts only.
+    /// Third-party hosts only, at most [`MAX_THIRD_PARTIES`].
     pub hosts: BTreeMap<String, HostFacts>,
+    /// Distinct third-party hosts left out by [`MAX_THIRD_PARTIES`].
+    pub third_parties_left_out: usize,
     pub forms_to_third_party: Vec<FormFact>,
     /// Pages, forms and resources over plain http, as evidence.
     pub insecure: Vec<Evidence>,
@@ -111,6 +116,9 @@ pub struct SiteAudit<'l> {
     facts: SiteFacts,
     /// Evidence already recorded on the page being added: (service or host, kind, url, id).
     seen_on_page: HashSet<(String, EvidenceKind, Option<String>, Option<String>)>,
+    /// Hashes of the hosts left out by [`MAX_THIRD_PARTIES`], so each is counted once (8 bytes
+    /// a host, not the host's text).
+    hosts_left_out: HashSet<u64>,
 }
 
 /// The order of evidence in a report and the choice under a cap: by page, then kind (a
@@ -157,6 +165,7 @@ impl<'l> SiteAudit<'l> {
                 ..SiteFacts::default()
             },
             seen_on_page: HashSet::new(),
+            hosts_left_out: HashSet::new(),
         }
     }
 
@@ -207,6 +216,7 @@ impl<'l> SiteAudit<'l> {
             });
         }
         if let Some((observations, classified)) = observed {
+            page.observations_left_out = observations.observations_left_out;
             if page.title.is_none() {
                 page.title = observations.title.clone();
             }
@@ -276,7 +286,8 @@ impl<'l> SiteAudit<'l> {
             });
         }
         // A form's receiver is a third party too: it gets what the visitor types.
-        if c.third_party {
+        let host_recorded = !c.third_party || c.host.as_ref().is_none_or(|h| self.record_host(h));
+        if c.third_party && host_recorded {
             if let Some(host) = &c.host {
                 let facts = self.facts.hosts.entry(host.clone()).or_default();
                 if facts.domain.is_empty() {
@@ -332,7 +343,7 @@ impl<'l> SiteAudit<'l> {
             }
             (None, None) => return,
         };
-        if let Some(host) = &c.host {
+        if let (Some(host), true) = (&c.host, host_recorded) {
             facts.hosts.insert(host.clone());
         }
         if let Some(id) = &c.tracking_id {
@@ -344,6 +355,23 @@ impl<'l> SiteAudit<'l> {
         if first_on_page && !push_capped(&mut facts.evidence, EVIDENCE_PER_SERVICE, evidence) {
             facts.more_evidence += 1;
         }
+    }
+
+    /// Whether a third-party host is (or may now be) recorded: false once the site has
+    /// [`MAX_THIRD_PARTIES`] others, and the host is then counted as left out.
+    fn record_host(&mut self, host: &str) -> bool {
+        if self.facts.hosts.len() < MAX_THIRD_PARTIES || self.facts.hosts.contains_key(host) {
+            return true;
+        }
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(host, &mut hasher);
+        if self
+            .hosts_left_out
+            .insert(std::hash::Hasher::finish(&hasher))
+        {
+            self.facts.third_parties_left_out += 1;
+        }
+        false
     }
 
     /// The browser's account of a page: its outcome, and the cookies present after it.

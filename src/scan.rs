@@ -284,6 +284,7 @@ async fn scan_target(
                     content_type: crawled.content_type,
                     redirects: crawled.redirects,
                     truncated: crawled.truncated,
+                    observations_left_out: 0,
                     depth: crawled.depth,
                     browser: None,
                 };
@@ -350,6 +351,8 @@ async fn scan_target(
         skipped_by_robots: stats.skipped_by_robots,
         excluded: stats.excluded.count,
         excluded_sample,
+        observations_left_out: facts.pages.iter().map(|p| p.observations_left_out).sum(),
+        third_parties_left_out: facts.third_parties_left_out,
     };
     let browser_report = browser_stats.map(|stats| SiteBrowserReport {
         pages: facts.browser_pages,
@@ -401,7 +404,8 @@ fn renderer(
             let is_start = url == start;
             Box::pin(async move {
                 let rendered = browser.render(&url, is_start).await;
-                let observations = browser_observations(&rendered);
+                let (observations, left_out) = browser_observations(&rendered);
+                observed.observations_left_out += left_out;
                 classified.extend(classify_page(observations, &scope, &lists));
                 let links = rendered.links.clone();
                 observed.browser = Some(rendered);

@@ -348,3 +348,84 @@ fn a_host_that_never_answers_is_not_retried_and_the_time_spent_is_reported() {
         "{error}"
     );
 }
+
+/// Run the binary with `args`, its stdout to nowhere, and return its exit code and peak RSS in
+/// KiB (`wait4`'s rusage of that one child).
+fn exit_and_peak_rss_kib(args: &[&str]) -> (i32, i64) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data, and the pid is this test's own child, waited for once.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    assert!(libc::WIFEXITED(status), "status {status}");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+#[test]
+fn observations_and_third_parties_are_capped_and_the_cap_is_reported() {
+    let addr = spawn_server(hostile::third_party_flood(250_000));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("scan.json");
+    let target = format!("http://{addr}/");
+    let (code, peak_kib) = exit_and_peak_rss_kib(&[
+        "scan",
+        &target,
+        "--format",
+        "json",
+        "-q",
+        "--fail-on",
+        "never",
+        "--output",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    // Before the caps: 987 MB and a 295 MB report.
+    assert!(peak_kib < 400 * 1024, "peak RSS {peak_kib} KiB");
+    let size = std::fs::metadata(&saved).unwrap().len();
+    assert!(size < 4 * 1024 * 1024, "report of {size} bytes");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let site = &report["sites"][0];
+    let flood = support::page(site, &target).expect("the flood page");
+    // 250,000 images and the tag; 10,000 observations are kept.
+    assert_eq!(flood["observations_left_out"], 240_001, "{flood}");
+    let coverage = &site["coverage"];
+    assert_eq!(coverage["observations_left_out"], 240_001, "{coverage}");
+    // 10,000 hosts observed (the tag manager's and 9,999 images'), 1,000 kept.
+    assert_eq!(coverage["third_parties_left_out"], 9_000, "{coverage}");
+    assert_eq!(site["third_parties"].as_array().unwrap().len(), 1_000);
+    assert_eq!(site["summary"]["third_parties"], 1_000);
+    // The tag before the flood and the next page are still read.
+    assert_eq!(ids(&report), ["G-FLOOD00001", "G-FLOODNEXT1"]);
+    let next = support::page(site, &format!("http://{addr}/next")).expect("/next");
+    assert!(next.get("observations_left_out").is_none(), "{next}");
+
+    let saved = saved.to_str().unwrap();
+    for (lang, line) in [
+        (
+            "en",
+            "Limits reached: 240,001 observations left out (at most 10,000 per page) · 9,000 third-party hosts left out (at most 1,000 per site)",
+        ),
+        (
+            "nl",
+            "Limieten bereikt: 240.001 waarnemingen weggelaten (hoogstens 10.000 per pagina) · 9.000 hosts van derden weggelaten (hoogstens 1.000 per site)",
+        ),
+    ] {
+        for format in ["terminal", "markdown", "html"] {
+            let out = run(&["report", saved, "--format", format, "--lang", lang]);
+            assert!(out.status.success(), "{}", text(&out.stderr));
+            assert!(
+                text(&out.stdout).contains(line),
+                "{format} {lang}: no limits line"
+            );
+        }
+    }
+}

@@ -38,6 +38,11 @@ static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 /// srcdoc frame nested three deep is no real site's way to load a tracker.
 pub const MAX_NESTED_DOCUMENTS: usize = 3;
 
+/// Observations (URLs contacted, form actions, signatures in inline code) kept per page, nested
+/// documents included; the rest are counted. A real page makes a few hundred requests at most; a
+/// hostile one can name 250,000 hosts, which would cost about a gigabyte to classify and report.
+pub const MAX_OBSERVATIONS_PER_PAGE: usize = 10_000;
+
 /// Observe one HTML document fetched from `page_url`, and the documents nested in it.
 pub fn observe_html(html: &str, page_url: &Url, matcher: &Matcher) -> PageObservations {
     let mut walker = Walker {
@@ -46,6 +51,7 @@ pub fn observe_html(html: &str, page_url: &Url, matcher: &Matcher) -> PageObserv
         raw: Vec::new(),
         out: PageObservations::default(),
         element_count: 0,
+        observations: 0,
         last_snippet: None,
         nested: VecDeque::new(),
     };
@@ -106,6 +112,8 @@ struct Walker<'m> {
     raw: Vec<RawRef>,
     out: PageObservations,
     element_count: usize,
+    /// Observations taken so far (contacts, form actions, signatures), against the cap.
+    observations: usize,
     /// The snippet of the element seen last, by its number.
     last_snippet: Option<(usize, String)>,
     nested: VecDeque<Nested>,
@@ -118,6 +126,17 @@ impl Walker<'_> {
                 self.element_count += 1;
                 self.element(element, depth);
             }
+        }
+    }
+
+    /// Take one more observation, or count it as left out when the page has its fill.
+    fn room(&mut self) -> bool {
+        if self.observations < MAX_OBSERVATIONS_PER_PAGE {
+            self.observations += 1;
+            true
+        } else {
+            self.out.observations_left_out += 1;
+            false
         }
     }
 
@@ -263,6 +282,9 @@ impl Walker<'_> {
         }
         let element = self.element_count;
         for hit in self.matcher.signatures_in(&code) {
+            if !self.room() {
+                continue;
+            }
             self.out.observations.push(Observation {
                 kind: EvidenceKind::InlineScript,
                 url: None,
@@ -280,6 +302,9 @@ impl Walker<'_> {
                 UrlUse::Loaded => RefTarget::Contact(EvidenceKind::InlineScript),
                 UrlUse::Navigation => RefTarget::Link,
             };
+            if matches!(target, RefTarget::Contact(_)) && !self.room() {
+                continue;
+            }
             let snippet = redact_userinfo(&around(&code, found.offset, found.offset + found.len));
             self.raw.push(RawRef {
                 target,
@@ -413,6 +438,10 @@ impl Walker<'_> {
 
     fn push(&mut self, target: RefTarget, raw: &str, e: &Element, gated: bool, pixel: bool) {
         if raw.len() > RAW_URL_MAX {
+            return;
+        }
+        let observed = matches!(target, RefTarget::Contact(_) | RefTarget::Form { .. });
+        if observed && !self.room() {
             return;
         }
         // Links to follow need no evidence; building a snippet for each of them is wasted work,

@@ -8,7 +8,7 @@ pub(crate) mod script;
 mod shapes;
 pub mod stylesheets;
 
-pub use html::{MAX_NESTED_DOCUMENTS, observe_html};
+pub use html::{MAX_NESTED_DOCUMENTS, MAX_OBSERVATIONS_PER_PAGE, observe_html};
 
 use url::Url;
 
@@ -68,6 +68,9 @@ pub struct Form {
 #[derive(Debug, Default)]
 pub struct PageObservations {
     pub observations: Vec<Observation>,
+    /// Observations past [`MAX_OBSERVATIONS_PER_PAGE`] (or the browser's request cap): counted,
+    /// not kept.
+    pub observations_left_out: usize,
     pub forms: Vec<Form>,
     /// Pages this one links or navigates to (`<a href>`, frames, meta refresh).
     pub links: Vec<Url>,

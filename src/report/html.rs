@@ -476,6 +476,9 @@ fn tiles(out: &mut Html, site: &Site, lang: Lang) {
     if let Some(coverage) = &site.coverage {
         out.el("p", "coverage muted", &i18n::coverage(lang, coverage))
             .raw("\n");
+        if let Some(limits) = i18n::limits(lang, coverage) {
+            out.el("p", "coverage limits", &limits).raw("\n");
+        }
     }
 }
 

@@ -220,6 +220,51 @@ pub fn coverage(lang: Lang, c: &crate::report::model::Coverage) -> String {
     line
 }
 
+/// The limits of trackaudit that cut this site's scan short, in one line, or `None` when none
+/// was hit: "Limits reached: 240,000 observations left out (at most 10,000 per page) · …".
+pub fn limits(lang: Lang, c: &crate::report::model::Coverage) -> Option<String> {
+    let n = |n| thousands(lang, n);
+    let en = lang == Lang::En;
+    let left_out = [
+        (
+            c.observations_left_out,
+            crate::observe::MAX_OBSERVATIONS_PER_PAGE,
+            ("observations", "per page"),
+            ("waarnemingen", "per pagina"),
+        ),
+        (
+            c.third_parties_left_out,
+            crate::audit::MAX_THIRD_PARTIES,
+            ("third-party hosts", "per site"),
+            ("hosts van derden", "per site"),
+        ),
+    ];
+    let parts: Vec<String> = left_out
+        .into_iter()
+        .filter(|(count, ..)| *count > 0)
+        .map(|(count, max, (what, per), (wat, per_nl))| {
+            if en {
+                format!("{} {what} left out (at most {} {per})", n(count), n(max))
+            } else {
+                format!(
+                    "{} {wat} weggelaten (hoogstens {} {per_nl})",
+                    n(count),
+                    n(max)
+                )
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let head = if en {
+        "Limits reached"
+    } else {
+        "Limieten bereikt"
+    };
+    Some(format!("{head}: {}", parts.join(" · ")))
+}
+
 pub fn counts(lang: Lang, s: &Summary) -> String {
     let sev = |severity| self::severity(lang, severity).to_lowercase();
     format!(

@@ -77,6 +77,9 @@ fn counts_line(site: &Site, lang: Lang) -> String {
     }
     if let Some(coverage) = &site.coverage {
         let _ = write!(line, "  \n{}", escape(&i18n::coverage(lang, coverage)));
+        if let Some(limits) = i18n::limits(lang, coverage) {
+            let _ = write!(line, "  \n**{}**", escape(&limits));
+        }
     }
     line
 }

@@ -93,6 +93,13 @@ pub struct Coverage {
     pub excluded: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded_sample: Vec<String>,
+    /// Observations left out by the per-page cap, over all pages (see `pages[].observations_left_out`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub observations_left_out: usize,
+    /// Distinct third-party hosts left out by the per-site cap (1,000 hosts): not in
+    /// `third_parties`, not assessed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub third_parties_left_out: usize,
 }
 
 /// The settings a scan ran with, recorded in its report.
@@ -192,6 +199,10 @@ pub struct Page {
     /// The body was larger than the limit and only its start was scanned.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Observations on this page past the per-page cap (10,000; the browser engine: 2,000
+    /// requests): counted, not analysed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub observations_left_out: usize,
     pub depth: usize,
     /// What the browser saw of this page (`--engine chromium`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -103,6 +103,9 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
     let _ = writeln!(out, "  {}", i18n::counts(lang, s));
     if let Some(coverage) = &site.coverage {
         let _ = writeln!(out, "  {}", i18n::coverage(lang, coverage));
+        if let Some(limits) = i18n::limits(lang, coverage) {
+            let _ = writeln!(out, "  {}", paint.verdict(Verdict::Warn, &limits));
+        }
     }
     out.push('\n');
     let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =

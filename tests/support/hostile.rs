@@ -164,3 +164,21 @@ pub fn pathological_markup() -> Router {
         .route("/attributes", get(attributes))
         .route("/many", get(many))
 }
+
+/// A page that loads an image from each of `hosts` distinct third-party hosts (after a Google
+/// Analytics tag), and links a normal page.
+pub fn third_party_flood(hosts: usize) -> Router {
+    let flood = move || async move {
+        let mut page = String::with_capacity(hosts * 26 + 200);
+        page.push_str("<html><head><title>Flood</title>");
+        page.push_str("<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-FLOOD00001\"></script>");
+        page.push_str("</head><body><a href=\"/next\">next</a>");
+        for n in 0..hosts {
+            page.push_str(&format!("<img src=//h{n}.x.test>"));
+        }
+        html(page)
+    };
+    Router::new()
+        .route("/", get(flood))
+        .route("/next", get(|| async { tagged("G-FLOODNEXT1", &[]) }))
+}

@@ -9,9 +9,11 @@ use crate::observe::{BrowserSeen, EvidenceKind, Observation, shorten};
 /// Requests of one page turned into observations at most (a page that keeps polling).
 const MAX_REQUESTS: usize = 2000;
 
-/// One observation per http(s) request the page, its frames and workers made.
-pub fn browser_observations(page: &RenderedPage) -> Vec<Observation> {
-    page.requests
+/// One observation per http(s) request the page, its frames and workers made, at most
+/// `MAX_REQUESTS`; and how many were left out.
+pub fn browser_observations(page: &RenderedPage) -> (Vec<Observation>, usize) {
+    let mut all = page
+        .requests
         .iter()
         .zip(&page.chains)
         .enumerate()
@@ -45,9 +47,9 @@ pub fn browser_observations(page: &RenderedPage) -> Vec<Observation> {
                     initiators: chain.clone(),
                 }),
             })
-        })
-        .take(MAX_REQUESTS)
-        .collect()
+        });
+    let observations: Vec<Observation> = all.by_ref().take(MAX_REQUESTS).collect();
+    (observations, all.count())
 }
 
 /// The URL a cookie is sent to (its domain and path), for first/third-party and service
