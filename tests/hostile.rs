@@ -351,6 +351,8 @@ fn a_host_that_never_answers_is_not_retried_and_the_time_spent_is_reported() {
 
 /// Run the binary with `args`, its stdout to nowhere, and return its exit code and peak RSS in
 /// KiB (`wait4`'s rusage of that one child).
+// `wait4` reaps the child; clippy only knows `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn exit_and_peak_rss_kib(args: &[&str]) -> (i32, i64) {
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
         .args(args)
