@@ -82,6 +82,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "S", default_value_t = 20.0)]
     pub timeout: f64,
 
+    /// The longest one site may take, in seconds; then its crawl stops and the pages read so far
+    /// are reported, with the limit stated (0: no limit)
+    #[arg(long, value_name = "S", default_value_t = 1800.0)]
+    pub site_timeout: f64,
+
     /// Only crawl URLs that match this regex (repeatable; the start page is always scanned)
     #[arg(long, value_name = "REGEX")]
     pub include: Vec<String>,
@@ -93,6 +98,18 @@ pub struct ScanArgs {
     /// Crawl pages that robots.txt disallows
     #[arg(long)]
     pub ignore_robots: bool,
+
+    /// Fetch from private, loopback and link-local addresses too (a name of the site that
+    /// resolves there is refused by default; a target typed as such an address, or localhost,
+    /// is always allowed)
+    #[arg(long)]
+    pub allow_private: bool,
+
+    /// Resolve HOST to ADDR on every port instead of asking DNS, e.g. www.school.nl and a new
+    /// server's address to scan it before the DNS switch (repeatable; the address is checked like any
+    /// other)
+    #[arg(long, value_name = "HOST:ADDR")]
+    pub resolve: Vec<String>,
 
     /// User-Agent header sent with every request
     #[arg(long, value_name = "UA")]

@@ -19,7 +19,7 @@ use cli::{
     Cli, ColorArg, Command, DiffArgs, DiffFormat, EngineArg, FailOn, FormatArg, LangArg, ListsArgs,
     OutputArgs, ReportArgs, ScanArgs,
 };
-use trackaudit::crawl::CrawlConfig;
+use trackaudit::crawl::{CrawlConfig, parse_resolve};
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, check::check};
 use trackaudit::observe::browser::{BrowserSettings, default_tabs, find_chromium, running_as_root};
 use trackaudit::output::{OutputPlan, OutputRequest};
@@ -203,6 +203,11 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
             "--timeout must be between 0 and 3600 seconds"
         )));
     }
+    if !(args.site_timeout.is_finite() && (0.0..=604_800.0).contains(&args.site_timeout)) {
+        bail!(usage(anyhow::anyhow!(
+            "--site-timeout must be between 0 (no limit) and 604800 seconds"
+        )));
+    }
     let mut crawl = CrawlConfig {
         max_pages: args.max_pages,
         max_depth: args.max_depth,
@@ -213,6 +218,12 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         include: regexes(&args.include, "include")?,
         exclude: regexes(&args.exclude, "exclude")?,
         ignore_robots: args.ignore_robots,
+        allow_private: args.allow_private,
+        resolve: args
+            .resolve
+            .iter()
+            .map(|r| parse_resolve(r).map_err(|e| usage(anyhow::anyhow!("--resolve {e}"))))
+            .collect::<Result<_>>()?,
         ..CrawlConfig::default()
     };
     let crawl_timeout = crawl.timeout;
@@ -234,6 +245,7 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         baseline,
         fail_on: fail_on(args.out.fail_on),
         browser: browser_settings(args, crawl_timeout)?,
+        site_timeout: (args.site_timeout > 0.0).then(|| Duration::from_secs_f64(args.site_timeout)),
     })
 }
 

@@ -131,6 +131,8 @@ pub struct ScanSettings {
     pub baseline: Option<Report>,
     /// Also load every HTML page in Chromium (`--engine chromium`).
     pub browser: Option<BrowserSettings>,
+    /// The longest one site may take (`--site-timeout`); `None`: no limit.
+    pub site_timeout: Option<std::time::Duration>,
 }
 
 /// What the analyser keeps of a page.
@@ -191,6 +193,7 @@ fn record(settings: &ScanSettings, lists: &Lists) -> ScanRecord {
         robots: !crawl.ignore_robots,
         user_agent: crawl.user_agent.clone(),
         timeout_s: crawl.timeout.as_secs_f64(),
+        site_timeout_s: settings.site_timeout.map(|t| t.as_secs_f64()),
         lists: lists.external.names().map(str::to_owned).collect(),
         fail_on: settings.fail_on.map_or("never", Severity::as_str).into(),
     }
@@ -210,6 +213,17 @@ async fn scan_target(
     cancel: &CancellationToken,
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<(Site, bool), Error> {
+    let started = std::time::Instant::now();
+    // The site's time limit stops this site's crawl like Ctrl-C stops the scan: what was read is
+    // reported. A child token, so the scan goes on with the next site.
+    let site_cancel = cancel.child_token();
+    let _timer = settings.site_timeout.map(|limit| {
+        let token = site_cancel.clone();
+        AbortOnDrop(tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            token.cancel();
+        }))
+    });
     // The server lives until the crawl of its folder is done.
     let (start, _server) = match target {
         Target::Url(url) => (url.clone(), None),
@@ -256,7 +270,7 @@ async fn scan_target(
         .map(|root| evidence::site_dir(root, &start));
     let mut har = evidence_dir.as_ref().map(|_| evidence::HarLog::default());
     let mut screenshot = None;
-    let crawler = Crawler::new(crawl, scope.clone())?;
+    let crawler = Crawler::new(crawl, &start)?;
     // The site's stylesheets and the pages that link them, read after the crawl.
     let mut linked_sheets: BTreeMap<Url, BTreeSet<Url>> = BTreeMap::new();
     let stats = crawler
@@ -264,7 +278,7 @@ async fn scan_target(
             start.clone(),
             analyzer,
             renderer,
-            cancel.clone(),
+            site_cancel.clone(),
             progress,
             |mut crawled| {
                 if let Some((observed, _)) = &mut crawled.analysis {
@@ -299,7 +313,7 @@ async fn scan_target(
         .await;
     let mut stylesheets = Stylesheets::default();
     for (sheet, pages) in linked_sheets {
-        if cancel.is_cancelled() {
+        if site_cancel.is_cancelled() {
             break;
         }
         let show = |u: &Url| audit.display(u);
@@ -338,6 +352,17 @@ async fn scan_target(
         }),
         _ => None,
     };
+    let timed_out = site_cancel.is_cancelled() && !cancel.is_cancelled();
+    let timed_out_after_s = settings
+        .site_timeout
+        .filter(|_| timed_out)
+        .map(|limit| limit.as_secs_f64());
+    if let Some(limit) = timed_out_after_s {
+        tracing::warn!(
+            "{}: the site's time limit of {limit} s (--site-timeout) ran out; the report covers the pages read until then",
+            target.label()
+        );
+    }
     let facts = audit.finish();
     let scanned = || facts.pages.iter().filter(|p| p.scanned());
     let coverage = Coverage {
@@ -353,6 +378,7 @@ async fn scan_target(
         excluded_sample,
         observations_left_out: facts.pages.iter().map(|p| p.observations_left_out).sum(),
         third_parties_left_out: facts.third_parties_left_out,
+        timed_out_after_s,
     };
     let browser_report = browser_stats.map(|stats| SiteBrowserReport {
         pages: facts.browser_pages,
@@ -385,7 +411,17 @@ async fn scan_target(
     }
     site.summary = summarize(&site, settings.fail_on);
     site.error = crate::report::unscanned::reason(&site, settings.policy.lang);
-    Ok((site, stats.interrupted))
+    site.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    Ok((site, stats.interrupted && !timed_out))
+}
+
+/// A task that ends when its handle is dropped (the site's timer, once the site is done).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The browser step of every HTML page: load it in Chromium, classify the requests it made

@@ -371,6 +371,22 @@ fn exit_and_peak_rss_kib(args: &[&str]) -> (i32, i64) {
     (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }
 
+/// The saved report, rendered in each language as terminal text, Markdown and HTML, says that
+/// language's line.
+fn assert_in_every_human_format(saved: &str, lines: [(&str, &str); 2]) {
+    for ((lang, line), format) in lines
+        .iter()
+        .flat_map(|l| ["terminal", "markdown", "html"].map(|f| (l, f)))
+    {
+        let out = run(&["report", saved, "--format", format, "--lang", lang]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains(line),
+            "{format} {lang}: no line {line:?}"
+        );
+    }
+}
+
 #[test]
 fn observations_and_third_parties_are_capped_and_the_cap_is_reported() {
     let addr = spawn_server(hostile::third_party_flood(250_000));
@@ -411,23 +427,190 @@ fn observations_and_third_parties_are_capped_and_the_cap_is_reported() {
     assert!(next.get("observations_left_out").is_none(), "{next}");
 
     let saved = saved.to_str().unwrap();
-    for (lang, line) in [
-        (
-            "en",
-            "Limits reached: 240,001 observations left out (at most 10,000 per page) · 9,000 third-party hosts left out (at most 1,000 per site)",
-        ),
-        (
-            "nl",
-            "Limieten bereikt: 240.001 waarnemingen weggelaten (hoogstens 10.000 per pagina) · 9.000 hosts van derden weggelaten (hoogstens 1.000 per site)",
-        ),
+    assert_in_every_human_format(
+        saved,
+        [
+            (
+                "en",
+                "Limits reached: 240,001 observations left out (at most 10,000 per page) · 9,000 third-party hosts left out (at most 1,000 per site)",
+            ),
+            (
+                "nl",
+                "Limieten bereikt: 240.001 waarnemingen weggelaten (hoogstens 10.000 per pagina) · 9.000 hosts van derden weggelaten (hoogstens 1.000 per site)",
+            ),
+        ],
+    );
+}
+
+/// A scan of `target` on `www.school.test`, resolved to loopback and allowed to fetch it; its
+/// report (exit 0 asserted).
+fn scan_allowing_private(target: &str) -> serde_json::Value {
+    let (code, report) = support::scan_json(&[
+        target,
+        "--resolve",
+        "www.school.test:127.0.0.1",
+        "--allow-private",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(code, 0, "{report}");
+    report
+}
+
+#[test]
+fn private_addresses_are_refused_unless_allowed() {
+    let seen = hostile::Requests::default();
+    let addr = spawn_server(hostile::recording("G-PRIVATE001", Vec::new(), seen.clone()));
+    let target = format!("http://www.school.test:{}/", addr.port());
+    // Loopback, IPv4-mapped loopback, the cloud metadata service, private, unique-local,
+    // shared (CGNAT), unspecified and multicast addresses behind a public-looking name.
+    for ip in [
+        "127.0.0.1",
+        "::ffff:127.0.0.1",
+        "169.254.169.254",
+        "10.0.0.1",
+        "fd00::1",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
     ] {
-        for format in ["terminal", "markdown", "html"] {
-            let out = run(&["report", saved, "--format", format, "--lang", lang]);
-            assert!(out.status.success(), "{}", text(&out.stderr));
-            assert!(
-                text(&out.stdout).contains(line),
-                "{format} {lang}: no limits line"
-            );
-        }
+        let resolve = format!("www.school.test:{ip}");
+        let (code, report) =
+            support::scan_json(&[&target, "--resolve", &resolve, "--timeout", "2"]);
+        assert_eq!(code, 3, "{ip}: {report}");
+        let error = report["sites"][0]["pages"][0]["error"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            error.contains(&format!("resolves to {ip}")) && error.contains("--allow-private"),
+            "{ip}: {error}"
+        );
     }
+    assert!(seen.paths().is_empty(), "fetched: {:?}", seen.paths());
+
+    let report = scan_allowing_private(&target);
+    assert_eq!(ids(&report), ["G-PRIVATE001"]);
+
+    // A target typed as localhost (or a loopback address, as in every other test) is fetched
+    // without --allow-private: the user asked for that host.
+    let (code, report) = support::scan_json(&[
+        &format!("http://localhost:{}/", addr.port()),
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(ids(&report), ["G-PRIVATE001"]);
+}
+
+#[test]
+fn a_domain_scope_includes_the_sites_port_only() {
+    let other = hostile::Requests::default();
+    let other_addr = spawn_server(hostile::recording(
+        "G-OTHERPORT1",
+        Vec::new(),
+        other.clone(),
+    ));
+    let site = hostile::Requests::default();
+    let links = vec![
+        format!(
+            "http://www.school.test:{}/admin?delete=1",
+            other_addr.port()
+        ),
+        "/same-port".to_owned(),
+    ];
+    let site_addr = spawn_server(hostile::recording("G-SITEPORT01", links, site.clone()));
+    let target = format!("http://www.school.test:{}/", site_addr.port());
+    let report = scan_allowing_private(&target);
+    assert_eq!(ids(&report), ["G-SITEPORT01"]);
+    assert!(
+        site.paths().iter().any(|p| p == "/same-port"),
+        "{:?}",
+        site.paths()
+    );
+    assert!(
+        other.paths().is_empty(),
+        "another port was fetched: {:?}",
+        other.paths()
+    );
+}
+
+#[test]
+fn the_site_time_limit_keeps_what_was_read_and_says_so() {
+    let hanging = spawn_server(hostile::hanging(0, hostile::InFlight::default()));
+    let normal = spawn_server(hostile::recording(
+        "G-NEXTSITE01",
+        Vec::new(),
+        hostile::Requests::default(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("scan.json");
+    let out = run(&[
+        "scan",
+        &format!("http://{hanging}/"),
+        &format!("http://{normal}/"),
+        "--site-timeout",
+        "3",
+        "--timeout",
+        "30",
+        "--format",
+        "json",
+        "-q",
+        "--output",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert_eq!(
+        report["interrupted"], false,
+        "a site's limit is not a stopped scan"
+    );
+    assert_eq!(report["settings"]["site_timeout_s"], 3.0);
+    let (slow, next) = (&report["sites"][0], &report["sites"][1]);
+    assert_eq!(slow["coverage"]["timed_out_after_s"], 3.0, "{slow}");
+    let duration = slow["duration_ms"].as_u64().expect("duration_ms");
+    assert!(duration >= 3000, "{duration} ms");
+    // The start page was read before the limit ran out; the hanging page was not.
+    assert_eq!(
+        support::service(slow, "google-analytics").map(|s| s["tracking_ids"].clone()),
+        Some(serde_json::json!(["G-HANGING001"])),
+        "{slow}"
+    );
+    assert!(
+        support::page(slow, &format!("http://{hanging}/hang")).is_none(),
+        "{slow}"
+    );
+    // The next site is scanned as usual.
+    assert!(
+        next["coverage"].get("timed_out_after_s").is_none(),
+        "{next}"
+    );
+    assert!(next["duration_ms"].as_u64().is_some(), "{next}");
+    assert_eq!(next["summary"]["verdict"], "fail", "{next}");
+
+    let saved = saved.to_str().unwrap();
+    assert_in_every_human_format(
+        saved,
+        [
+            ("en", "time limit of 3 s ran out (--site-timeout)"),
+            (
+                "nl",
+                "de tijdslimiet van 3 s voor de site is verstreken (--site-timeout)",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn child_sitemaps_are_fetched_concurrently() {
+    let in_flight = hostile::InFlight::default();
+    let addr = spawn_server(hostile::hanging(19, in_flight.clone()));
+    let (code, report) = support::scan_json(&[&format!("http://{addr}/"), "--timeout", "1"]);
+    assert_eq!(code, 1, "{report}");
+    // 19 sitemaps that never answer: asked for several at once (one at a time before), and
+    // never more than 8 at once.
+    let most = in_flight.most.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((2..=8).contains(&most), "{most} sitemap requests at once");
+    assert_eq!(ids(&report), ["G-HANGING001"]);
 }

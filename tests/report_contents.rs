@@ -11,8 +11,9 @@ fn without_run_fields(mut report: Value, drop_start_url: bool) -> Value {
     for field in ["started_at", "finished_at"] {
         report[field] = Value::Null;
     }
-    if drop_start_url {
-        for site in report["sites"].as_array_mut().unwrap() {
+    for site in report["sites"].as_array_mut().unwrap() {
+        site["duration_ms"] = Value::Null;
+        if drop_start_url {
             site["start_url"] = Value::Null;
         }
     }

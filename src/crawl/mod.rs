@@ -1,6 +1,7 @@
 //! Crawl: a bounded, polite, async frontier over one site. Pages flow out through a callback as
 //! they are fetched and analysed; nothing of a page is kept here but its URL.
 
+mod address;
 mod decode;
 mod fetch;
 pub mod folder;
@@ -14,18 +15,21 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::StreamExt;
 use regex::Regex;
 use tokio::sync::{OnceCell, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+pub use address::{is_public, parse_resolve};
 pub use decode::decode_html;
 pub use normalize::normalize;
 
 use crate::error::Error;
 use crate::report::model::Redirect;
 use crate::scope::SiteScope;
+use address::AddressPolicy;
 use fetch::{FetchSettings, fetch};
 use gate::Gates;
 use markup_guard::Pathological;
@@ -49,6 +53,11 @@ pub struct CrawlConfig {
     pub retries: u32,
     /// Treat `/dir/index.html` as `/dir/` (a served folder answers both with the same file).
     pub fold_index_html: bool,
+    /// Fetch from private, loopback and link-local addresses whatever the target
+    /// (`--allow-private`).
+    pub allow_private: bool,
+    /// Host names resolved to these addresses instead of by DNS (`--resolve`).
+    pub resolve: Vec<(String, std::net::IpAddr)>,
 }
 
 impl Default for CrawlConfig {
@@ -68,6 +77,8 @@ impl Default for CrawlConfig {
             max_redirects: 10,
             retries: 2,
             fold_index_html: false,
+            allow_private: false,
+            resolve: Vec::new(),
         }
     }
 }
@@ -150,12 +161,35 @@ pub struct Crawler {
     analysis_kib: Semaphore,
 }
 
+/// Sitemap files read per site at most (indexes included).
+pub const MAX_SITEMAP_FILES: usize = 20;
+/// Sitemap files fetched at once.
+pub const SITEMAP_FETCHES: usize = 8;
+
 /// Page bytes in analysis at once, in KiB (16 MiB: one page at the body cap and a few more).
 pub const ANALYSIS_BUDGET_KIB: u32 = 16 * 1024;
 
 impl Crawler {
-    pub fn new(config: CrawlConfig, scope: SiteScope) -> Result<Arc<Crawler>, Error> {
+    /// A crawler of the site of `start` (whose host, typed as a loopback or private address or
+    /// as localhost, may be fetched whatever `allow_private` says).
+    pub fn new(config: CrawlConfig, start: &Url) -> Result<Arc<Crawler>, Error> {
+        let scope = SiteScope::for_url(start);
+        let mut addresses = AddressPolicy {
+            allow_private: config.allow_private,
+            ..AddressPolicy::default()
+        };
+        if let (true, Some(host)) = (address::typed_as_private(start), start.host_str()) {
+            addresses.allowed_hosts.insert(host.to_ascii_lowercase());
+        }
+        for (host, ip) in &config.resolve {
+            addresses
+                .overrides
+                .entry(host.clone())
+                .or_default()
+                .push(*ip);
+        }
         let client = reqwest::Client::builder()
+            .dns_resolver(addresses)
             .user_agent(config.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
@@ -522,37 +556,48 @@ impl Crawler {
     }
 
     /// Pages listed in `/sitemap.xml` and the sitemaps named in robots.txt (indexes followed,
-    /// at most 20 sitemap files and `max_pages` URLs).
+    /// at most [`MAX_SITEMAP_FILES`] files and `max_pages` URLs). The files of one level are
+    /// fetched [`SITEMAP_FETCHES`] at a time, in order, so hanging ones cost one timeout each
+    /// level, not one each.
     async fn sitemap_seeds(&self, start: &Url) -> Vec<Url> {
-        let mut files: VecDeque<Url> = VecDeque::new();
-        files.extend(start.join("/sitemap.xml").ok());
+        let mut next: Vec<Url> = start.join("/sitemap.xml").ok().into_iter().collect();
         let robots = self.robots_for(start).await;
-        files.extend(robots.sitemaps().iter().filter_map(|s| Url::parse(s).ok()));
+        next.extend(robots.sitemaps().iter().filter_map(|s| Url::parse(s).ok()));
         let mut seen_files = HashSet::new();
         let mut pages = Vec::new();
-        while let Some(file) = files.pop_front() {
-            if seen_files.len() >= 20 || pages.len() >= self.config.max_pages {
-                break;
+        while !next.is_empty() && pages.len() < self.config.max_pages {
+            let mut level = Vec::new();
+            for file in std::mem::take(&mut next) {
+                if seen_files.len() >= MAX_SITEMAP_FILES {
+                    break;
+                }
+                if self.scope.contains(&file) && seen_files.insert(file.to_string()) {
+                    level.push(file);
+                }
             }
-            if !seen_files.insert(file.to_string()) || !self.scope.contains(&file) {
-                continue;
+            let read: Vec<Option<sitemap::Sitemap>> = futures::stream::iter(level)
+                .map(|file| self.read_sitemap(file))
+                .buffered(SITEMAP_FETCHES)
+                .collect()
+                .await;
+            for sitemap in read.into_iter().flatten() {
+                next.extend(sitemap.sitemaps.iter().filter_map(|s| Url::parse(s).ok()));
+                pages.extend(sitemap.pages.iter().filter_map(|p| Url::parse(p).ok()));
             }
-            let gate = self.gates.for_host(file.host_str().unwrap_or_default());
-            let Ok(response) =
-                fetch(&self.client, &gate, &file, self.fetch_settings(), |_| true).await
-            else {
-                continue;
-            };
-            let Some(body) = response.body.filter(|_| response.status.is_success()) else {
-                continue;
-            };
-            let xml = sitemap::decompress(body.bytes, self.config.max_body);
-            let sitemap = sitemap::parse_sitemap(&String::from_utf8_lossy(&xml));
-            files.extend(sitemap.sitemaps.iter().filter_map(|s| Url::parse(s).ok()));
-            pages.extend(sitemap.pages.iter().filter_map(|p| Url::parse(p).ok()));
         }
         pages.truncate(self.config.max_pages);
         pages
+    }
+
+    /// One sitemap file, decompressed and parsed; `None` when it fails or is no success.
+    async fn read_sitemap(&self, file: Url) -> Option<sitemap::Sitemap> {
+        let gate = self.gates.for_host(file.host_str().unwrap_or_default());
+        let response = fetch(&self.client, &gate, &file, self.fetch_settings(), |_| true)
+            .await
+            .ok()?;
+        let body = response.body.filter(|_| response.status.is_success())?;
+        let xml = sitemap::decompress(body.bytes, self.config.max_body);
+        Some(sitemap::parse_sitemap(&String::from_utf8_lossy(&xml)))
     }
 }
 

@@ -80,6 +80,7 @@ pub fn build_site(
     Site {
         target,
         start_url,
+        duration_ms: None,
         pages: facts.pages,
         services,
         third_parties,

@@ -254,6 +254,14 @@ pub fn limits(lang: Lang, c: &crate::report::model::Coverage) -> Option<String> 
             }
         })
         .collect();
+    let mut parts = parts;
+    if let Some(limit) = c.timed_out_after_s {
+        parts.push(if en {
+            format!("the site's time limit of {limit} s ran out (--site-timeout): pages not read by then are not in the report")
+        } else {
+            format!("de tijdslimiet van {limit} s voor de site is verstreken (--site-timeout): pagina's die toen nog niet gelezen waren, staan niet in het rapport")
+        });
+    }
     if parts.is_empty() {
         return None;
     }

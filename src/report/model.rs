@@ -39,6 +39,10 @@ pub struct Site {
     /// The URL the crawl started from (for a folder: the loopback address it was served on).
     #[serde(default)]
     pub start_url: String,
+    /// Wall-clock time spent on this site, in milliseconds: crawl, analysis, browser and
+    /// stylesheets (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
     pub pages: Vec<Page>,
     pub services: Vec<ServiceReport>,
     pub third_parties: Vec<ThirdParty>,
@@ -100,6 +104,10 @@ pub struct Coverage {
     /// `third_parties`, not assessed.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub third_parties_left_out: usize,
+    /// The site's time limit (`--site-timeout`), in seconds, when it ran out: the report covers
+    /// what was read until then; absent when the crawl ended by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timed_out_after_s: Option<f64>,
 }
 
 /// The settings a scan ran with, recorded in its report.
@@ -114,6 +122,9 @@ pub struct ScanRecord {
     pub user_agent: String,
     /// Per request, in seconds.
     pub timeout_s: f64,
+    /// Per site (`--site-timeout`), in seconds; absent when there is no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_timeout_s: Option<f64>,
     /// External lists loaded (`--list`, the config file).
     pub lists: Vec<String>,
     /// `high`, `medium`, `low`, or `never`.

@@ -182,3 +182,82 @@ pub fn third_party_flood(hosts: usize) -> Router {
         .route("/", get(flood))
         .route("/next", get(|| async { tagged("G-FLOODNEXT1", &[]) }))
 }
+
+/// Paths requested from a server, in order.
+#[derive(Clone, Default)]
+pub struct Requests(pub Arc<Mutex<Vec<String>>>);
+
+impl Requests {
+    pub fn paths(&self) -> Vec<String> {
+        self.0.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// Any path but robots.txt and the sitemap: a page with the Google Analytics id `id` that links
+/// `links`. Every request's path is recorded.
+pub fn recording(id: &'static str, links: Vec<String>, seen: Requests) -> Router {
+    Router::new().fallback(move |uri: axum::http::Uri| {
+        let seen = seen.clone();
+        let links = links.clone();
+        async move {
+            if let Ok(mut seen) = seen.0.lock() {
+                seen.push(uri.path().to_owned());
+            }
+            if matches!(uri.path(), "/robots.txt" | "/sitemap.xml") {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            let links: Vec<&str> = links.iter().map(String::as_str).collect();
+            tagged(id, &links)
+        }
+    })
+}
+
+/// Requests in flight at once, and the most there were.
+#[derive(Clone, Default)]
+pub struct InFlight {
+    now: Arc<std::sync::atomic::AtomicUsize>,
+    pub most: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// A site whose robots.txt names `sitemaps` sitemap files that never answer (counted in
+/// `in_flight`), with a start page that links a page that never answers either.
+pub fn hanging(sitemaps: usize, in_flight: InFlight) -> Router {
+    use std::sync::atomic::Ordering;
+    let robots = move |headers: HeaderMap| async move {
+        let host = host_of(&headers);
+        (0..sitemaps)
+            .map(|n| format!("Sitemap: http://{host}/sitemaps/{n}\n"))
+            .collect::<String>()
+    };
+    let sitemap = move || {
+        let in_flight = in_flight.clone();
+        async move {
+            let now = in_flight.now.fetch_add(1, Ordering::SeqCst) + 1;
+            in_flight.most.fetch_max(now, Ordering::SeqCst);
+            // Counted down when the client gives up and the handler is dropped.
+            let _done = CountDown(in_flight.now.clone());
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            String::new()
+        }
+    };
+    Router::new()
+        .route("/", get(|| async { tagged("G-HANGING001", &["/hang"]) }))
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(|| async { StatusCode::NOT_FOUND }))
+        .route("/sitemaps/{n}", get(sitemap))
+        .route(
+            "/hang",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                String::new()
+            }),
+        )
+}
+
+struct CountDown(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for CountDown {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
