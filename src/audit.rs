@@ -14,16 +14,21 @@ use url::Url;
 
 use crate::classify::Classified;
 use crate::lists::{ExternalMatch, Lists, ServiceIdx};
-use crate::observe::browser::{BrowserCookie, RenderedPage, cookie_url};
+use crate::observe::browser::{
+    BlockedCookie, BrowserCookie, RenderedPage, StorageItem, cookie_url,
+};
 use crate::observe::{EvidenceKind, Form, PageObservations};
-use crate::report::model::{CookieReport, Evidence, ListMatch, Page, PageBrowser, Party};
+use crate::report::model::{
+    BlockedAction, BlockedCookieReport, CookieReport, Evidence, ListMatch, Page, PageBrowser,
+    Party, StorageKind, StorageReport,
+};
 use crate::scope::{SiteScope, normalize_host, registrable_domain};
 use crate::vocab::SeenBy;
 
 /// Evidence items kept per service and per host; the rest are counted.
 const EVIDENCE_PER_SERVICE: usize = 20;
 const EVIDENCE_PER_HOST: usize = 5;
-/// Cookies recorded per site at most.
+/// Cookies, storage keys and refused cookies recorded per site at most, each.
 const MAX_COOKIES: usize = 1000;
 /// Third-party hosts recorded per site at most; later ones are counted. A large university site
 /// has a few hundred; each host costs a report entry and, unknown, a finding.
@@ -95,6 +100,10 @@ pub struct SiteFacts {
     pub cookies: Vec<CookieReport>,
     /// The service (catalogue index) of each entry of `cookies`, when known.
     pub cookie_services: Vec<Option<ServiceIdx>>,
+    /// Keys written to web storage, one per origin, kind and key.
+    pub storage: Vec<StorageReport>,
+    /// Cookies the browser refused, one per name, domain, action and reasons.
+    pub blocked_cookies: Vec<BlockedCookieReport>,
     /// Pages loaded in the browser, and the requests they made.
     pub browser_pages: usize,
     pub browser_requests: usize,
@@ -389,6 +398,98 @@ impl<'l> SiteAudit<'l> {
         for cookie in &rendered.cookies {
             self.add_cookie(page_url, cookie);
         }
+        for item in &rendered.storage {
+            self.add_storage(page_url, item);
+        }
+        for blocked in &rendered.blocked_cookies {
+            self.add_blocked_cookie(page_url, blocked);
+        }
+    }
+
+    /// Party and service of something a browser stores for `host` (a cookie's domain, a
+    /// storage origin's host), named `name`: a third party's by its host, else by the
+    /// catalogue's cookie names.
+    fn party_and_service(&self, host: &str, path: &str, name: &str) -> (Party, Option<ServiceIdx>) {
+        let host = host.trim_start_matches('.').to_ascii_lowercase();
+        let third_party = cookie_url(&host, path).is_some_and(|u| !self.scope.is_first_party(&u));
+        let by_host = third_party
+            .then(|| self.lists.matcher.service_for(&host, path))
+            .flatten();
+        let service = by_host.or_else(|| self.lists.catalogue.service_for_cookie(name));
+        let party = if third_party {
+            Party::Third
+        } else {
+            Party::First
+        };
+        (party, service)
+    }
+
+    fn add_storage(&mut self, page: &PageUrl, item: &StorageItem) {
+        let kind = if item.local {
+            StorageKind::Local
+        } else {
+            StorageKind::Session
+        };
+        let key = crate::observe::shorten(&item.key, 100);
+        let storage = &self.facts.storage;
+        let known = storage
+            .iter()
+            .any(|s| s.origin == item.origin && s.kind == kind && s.key == key);
+        if known || storage.len() >= MAX_COOKIES {
+            return;
+        }
+        let host = Url::parse(&item.origin)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let (party, service) = self.party_and_service(&host, "/", &item.key);
+        self.facts.storage.push(StorageReport {
+            origin: item.origin.clone(),
+            kind,
+            key,
+            party,
+            service: service.map(|s| self.lists.catalogue.services[s].id.clone()),
+            page: page.to_string(),
+        });
+    }
+
+    fn add_blocked_cookie(&mut self, page: &PageUrl, blocked: &BlockedCookie) {
+        let url = blocked.url.as_deref().and_then(|u| Url::parse(u).ok());
+        let domain = blocked
+            .domain
+            .clone()
+            .or_else(|| url.as_ref().and_then(|u| u.host_str().map(str::to_owned)))
+            .unwrap_or_default();
+        let action = if blocked.set {
+            BlockedAction::Set
+        } else {
+            BlockedAction::Send
+        };
+        let name = crate::observe::shorten(&blocked.name, 100);
+        let list = &self.facts.blocked_cookies;
+        let known = list.iter().any(|b| {
+            b.name == name
+                && b.domain == domain
+                && b.action == action
+                && b.reasons == blocked.reasons
+        });
+        if known || list.len() >= MAX_COOKIES {
+            return;
+        }
+        let (party, service) = self.party_and_service(&domain, "/", &blocked.name);
+        self.facts.blocked_cookies.push(BlockedCookieReport {
+            name,
+            domain,
+            action,
+            reasons: blocked.reasons.clone(),
+            url: blocked
+                .url
+                .as_ref()
+                .map(|u| crate::observe::shorten(u, 400)),
+            party,
+            service: service.map(|s| self.lists.catalogue.services[s].id.clone()),
+            page: page.to_string(),
+        });
     }
 
     fn add_cookie(&mut self, page: &PageUrl, cookie: &BrowserCookie) {
@@ -399,16 +500,10 @@ impl<'l> SiteAudit<'l> {
         if known || self.facts.cookies.len() >= MAX_COOKIES {
             return;
         }
-        let host = cookie.domain.trim_start_matches('.').to_ascii_lowercase();
-        let third_party = cookie_url(cookie)
-            .as_ref()
-            .is_some_and(|u| !self.scope.is_first_party(u));
+        let (party, service) = self.party_and_service(&cookie.domain, &cookie.path, &cookie.name);
         let services = &self.lists.catalogue.services;
-        let by_domain = third_party
-            .then(|| self.lists.matcher.service_for(&host, &cookie.path))
-            .flatten();
-        let service = by_domain.or_else(|| self.lists.catalogue.service_for_cookie(&cookie.name));
-        let tracking = third_party || service.is_some_and(|s| !services[s].privacy_friendly);
+        let tracking =
+            party == Party::Third || service.is_some_and(|s| !services[s].privacy_friendly);
         let expires_days = cookie.expires.map(|at| {
             let now = time::OffsetDateTime::now_utc().unix_timestamp() as f64;
             ((at - now) / 86_400.0).ceil().max(0.0) as u64
@@ -421,11 +516,7 @@ impl<'l> SiteAudit<'l> {
             secure: cookie.secure,
             http_only: cookie.http_only,
             same_site: cookie.same_site.clone(),
-            party: if third_party {
-                Party::Third
-            } else {
-                Party::First
-            },
+            party,
             service: service.map(|s| services[s].id.clone()),
             tracking,
             page: page.to_string(),
@@ -541,6 +632,13 @@ impl<'l> SiteAudit<'l> {
             (&a.name, &a.domain, &a.path).cmp(&(&b.name, &b.domain, &b.path))
         });
         (facts.cookies, facts.cookie_services) = cookies.into_iter().unzip();
+        facts
+            .storage
+            .sort_by(|a, b| (&a.origin, a.kind, &a.key).cmp(&(&b.origin, b.kind, &b.key)));
+        facts.blocked_cookies.sort_by(|a, b| {
+            (&a.name, &a.domain, a.action, &a.reasons)
+                .cmp(&(&b.name, &b.domain, b.action, &b.reasons))
+        });
         self.facts
     }
 }

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::evidence;
 use crate::lists::Lists;
 use crate::neutralize;
-use crate::observe::browser::{BrowserSettings, SiteBrowser, browser_observations};
+use crate::observe::browser::{BrowserSettings, RenderedPage, SiteBrowser, browser_observations};
 use crate::observe::stylesheets::Stylesheets;
 use crate::observe::{PageObservations, observe_html};
 use crate::policy::config::{ActiveSuppression, apply_suppressions};
@@ -261,7 +261,13 @@ async fn scan_target(
     };
     let renderer = browser.as_ref().map(|b| {
         let start = crate::crawl::normalize(&start).unwrap_or_else(|| start.clone());
-        renderer(Arc::clone(b), Arc::clone(lists), scope.clone(), start)
+        renderer(
+            Arc::clone(b),
+            Arc::clone(lists),
+            scope.clone(),
+            start,
+            cancel.clone(),
+        )
     });
     let evidence_dir = settings
         .browser
@@ -425,12 +431,14 @@ impl Drop for AbortOnDrop {
 }
 
 /// The browser step of every HTML page: load it in Chromium, classify the requests it made
-/// like the static observations, and hand on the links of the rendered DOM.
+/// like the static observations, and hand on the links of the rendered DOM. A stop signal ends
+/// the page's load at once: its static reading is kept, the browser's part says it was stopped.
 fn renderer(
     browser: Arc<SiteBrowser>,
     lists: Arc<Lists>,
     scope: crate::scope::SiteScope,
     start: Url,
+    cancel: CancellationToken,
 ) -> Renderer<PagePayload> {
     Arc::new(
         move |url: Url, (mut observed, mut classified): PagePayload| {
@@ -438,8 +446,15 @@ fn renderer(
             let lists = Arc::clone(&lists);
             let scope = scope.clone();
             let is_start = url == start;
+            let cancel = cancel.clone();
             Box::pin(async move {
-                let rendered = browser.render(&url, is_start).await;
+                let rendered = tokio::select! {
+                    rendered = browser.render(&url, is_start) => rendered,
+                    _ = cancel.cancelled() => RenderedPage {
+                        error: Some("the scan was stopped while the page loaded in the browser".into()),
+                        ..RenderedPage::default()
+                    },
+                };
                 let (observations, left_out) = browser_observations(&rendered);
                 observed.observations_left_out += left_out;
                 classified.extend(classify_page(observations, &scope, &lists));

@@ -517,3 +517,157 @@ fn processes_with_pid(path: &Path) -> Vec<(i32, String)> {
         .filter(|(_, c)| c.contains(&needle))
         .collect()
 }
+
+/// Scan the GTM fixture into `out/` (JSON and HTML, with `extra` flags); the JSON report.
+fn scan_gtm_school_to(out: &Path, extra: &[&str]) -> Value {
+    let third = thirdparty::start();
+    let output = trackaudit()
+        .arg("scan")
+        .arg(fixture("gtm-school"))
+        .args([
+            "--engine", "chromium", "--format", "json", "--format", "html", "-q",
+        ])
+        .args(extra)
+        .arg("--output")
+        .arg(out)
+        .args(third.browser_args())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn web_storage_of_third_party_frames_is_recorded_without_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out/");
+    let report = scan_gtm_school_to(&out, &["--lang", "nl"]);
+    let site = &report["sites"][0];
+    let storage = site["storage"]
+        .as_array()
+        .unwrap_or_else(|| panic!("storage keys recorded: {:#}", site["pages"]));
+    let item = |key: &str| storage.iter().find(|s| s["key"] == key);
+    // The third-party iframe's writes, by the iframe's origin (not the page's).
+    let local = item("widget_seen").expect("the iframe's localStorage key");
+    assert_eq!(local["kind"], "local");
+    assert_eq!(local["origin"], "https://widget.thirdparty-test.example");
+    assert_eq!(local["party"], "third");
+    assert!(
+        local["page"].as_str().is_some_and(|p| p.ends_with('/')),
+        "{local}"
+    );
+    let session = item("widget_tab").expect("the iframe's sessionStorage key");
+    assert_eq!(session["kind"], "session");
+    assert_eq!(session["party"], "third");
+    // Values are never recorded.
+    let text = serde_json::to_string(site).unwrap();
+    assert!(!text.contains("agenda\""), "a storage value leaked");
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Webopslag"), "the Dutch table title");
+    assert!(html.contains("<code>widget_seen</code>"));
+    assert!(html.contains("sessionStorage (dit tabblad)"));
+}
+
+#[test]
+fn cookies_the_browser_refused_are_recorded_with_the_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out/");
+    let report = scan_gtm_school_to(&out, &[]);
+    let site = &report["sites"][0];
+    let blocked = site["blocked_cookies"]
+        .as_array()
+        .expect("refused cookies recorded");
+    let refused = |name: &str| {
+        blocked
+            .iter()
+            .find(|b| b["name"] == name && b["action"] == "set")
+            .unwrap_or_else(|| panic!("{name} refused: {blocked:#?}"))
+    };
+    let insecure = refused("beacon_uid");
+    assert!(
+        insecure["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "SameSiteNoneInsecure"),
+        "{insecure}"
+    );
+    assert_eq!(insecure["domain"], "widget.thirdparty-test.example");
+    assert_eq!(insecure["party"], "third");
+    assert!(insecure["url"].as_str().unwrap().contains("/frame-beacon"));
+    let foreign = refused("foreign_uid");
+    assert!(
+        foreign["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "InvalidDomain"),
+        "{foreign}"
+    );
+    // Refused cookies are not among the stored ones, and their values are never recorded.
+    assert!(cookie(site, "beacon_uid").is_none());
+    let text = serde_json::to_string(site).unwrap();
+    assert!(
+        !text.contains("b-7") && !text.contains("f-9"),
+        "a value leaked"
+    );
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Cookies the browser refused"));
+    assert!(html.contains("<code>beacon_uid</code>") && html.contains("SameSiteNoneInsecure"));
+}
+
+#[test]
+fn a_stop_signal_during_a_browser_scan_writes_the_report_and_leaves_no_chromium() {
+    static PAGES: &[(&str, &str)] = &[
+        ("/a", "<!doctype html><title>A</title>"),
+        ("/b", "<!doctype html><title>B</title>"),
+        ("/c", "<!doctype html><title>C</title>"),
+        ("/d", "<!doctype html><title>D</title>"),
+        ("/e", "<!doctype html><title>E</title>"),
+        ("/f", "<!doctype html><title>F</title>"),
+    ];
+    let (url, chromium_seen) = serve_pages(PAGES, 700);
+    let tmp = tempfile::tempdir().unwrap();
+    let profiles = tmp.path().join("tmp");
+    std::fs::create_dir(&profiles).unwrap();
+    let out = tmp.path().join("scan.json");
+    let scan = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args(["scan", &url, "--engine", "chromium", "--tabs", "1"])
+        .args(["--concurrency", "1", "--format", "json", "-q", "--output"])
+        .arg(&out)
+        .env("TMPDIR", &profiles)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let running = (0..600).any(|_| {
+        let chromium = !processes_naming(&profiles).is_empty();
+        if chromium && chromium_seen.load(Ordering::Relaxed) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        false
+    });
+    assert!(running, "Chromium loaded a page");
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(scan.id() as libc::pid_t, libc::SIGTERM) };
+    let output = scan.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("interrupted (SIGTERM)"), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(report["interrupted"], true);
+    let pages = report["sites"][0]["pages"].as_array().unwrap();
+    assert!(
+        (1..PAGES.len()).contains(&pages.len()),
+        "a partial report: {} pages",
+        pages.len()
+    );
+    assert!(
+        processes_naming(&profiles).is_empty(),
+        "Chromium processes outlived the scan"
+    );
+    let left: Vec<_> = std::fs::read_dir(&profiles).unwrap().collect();
+    assert!(left.is_empty(), "temporary profiles left: {left:?}");
+}

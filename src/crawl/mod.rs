@@ -249,7 +249,7 @@ impl Crawler {
                 _ = cancel.cancelled() => {}
             }
         }
-        let mut tasks: JoinSet<Option<Visited<T>>> = JoinSet::new();
+        let mut tasks: JoinSet<Option<Option<Visited<T>>>> = JoinSet::new();
         let mut scheduled = 0;
         loop {
             while tasks.len() < self.config.concurrency.max(1) && scheduled < self.config.max_pages
@@ -261,7 +261,10 @@ impl Crawler {
                 let crawler = Arc::clone(self);
                 let analyzer = Arc::clone(&analyzer);
                 let renderer = renderer.clone();
-                tasks.spawn(async move { crawler.visit(url, depth, analyzer, renderer).await });
+                let cancel = cancel.clone();
+                tasks.spawn(
+                    async move { crawler.visit(url, depth, analyzer, renderer, &cancel).await },
+                );
             }
             if tasks.is_empty() || cancel.is_cancelled() {
                 break;
@@ -272,7 +275,8 @@ impl Crawler {
             };
             let Some(joined) = joined else { break };
             let (page, links) = match joined {
-                Ok(Some(visited)) => visited,
+                Ok(Some(Some(visited))) => visited,
+                Ok(Some(None)) => continue,
                 Ok(None) => {
                     // Disallowed by robots.txt: it does not count against the page limit.
                     stats.skipped_by_robots += 1;
@@ -297,7 +301,19 @@ impl Crawler {
         }
         if cancel.is_cancelled() {
             stats.interrupted = true;
-            tasks.abort_all();
+            // Pages already read are kept (a page in the browser ends its visit at once, with
+            // what was recorded so far); fetches not finished were stopped.
+            let drain = async {
+                while let Some(joined) = tasks.join_next().await {
+                    if let Ok(Some(Some((page, _)))) = joined {
+                        stats.fetched += 1;
+                        sink(page);
+                    }
+                }
+            };
+            if tokio::time::timeout(STOP_GRACE, drain).await.is_err() {
+                tasks.abort_all();
+            }
         } else {
             // What the page limit left in the frontier was found but not visited.
             for (url, _) in &queue {
@@ -307,13 +323,37 @@ impl Crawler {
         stats
     }
 
-    /// Fetch one URL, following redirects inside the site, and analyse it if it is HTML.
+    /// Read one URL (see [`Crawler::read`]), then pass an HTML page's analysis through
+    /// `renderer`. `None`: skipped by robots.txt; `Some(None)`: stopped before it was read.
     async fn visit<T: Send + 'static>(
         self: Arc<Self>,
         url: Url,
         depth: usize,
         analyzer: Analyzer<T>,
         renderer: Option<Renderer<T>>,
+        cancel: &CancellationToken,
+    ) -> Option<Option<Visited<T>>> {
+        let read = tokio::select! {
+            read = self.read(url, depth, analyzer) => read,
+            _ = cancel.cancelled() => return Some(None),
+        };
+        let (mut page, mut links) = read?;
+        if let Some(render) = renderer {
+            if let Some(payload) = page.analysis.take() {
+                let rendered = render(page.url.clone(), payload).await;
+                links.extend(rendered.links);
+                page.analysis = Some(rendered.payload);
+            }
+        }
+        Some(Some((page, links)))
+    }
+
+    /// Fetch one URL, following redirects inside the site, and analyse it if it is HTML.
+    async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        url: Url,
+        depth: usize,
+        analyzer: Analyzer<T>,
     ) -> Option<Visited<T>> {
         let allowed = self.allowed_by_robots(&url).await;
         // A disallowed link is skipped quietly; a disallowed start page is why nothing was
@@ -419,15 +459,7 @@ impl Crawler {
             return match analysis {
                 Ok(Ok(analysis)) => {
                     drop(_bytes);
-                    let Analysis { mut links, payload } = analysis;
-                    let payload = match renderer {
-                        Some(render) => {
-                            let rendered = render(page.url.clone(), payload).await;
-                            links.extend(rendered.links);
-                            rendered.payload
-                        }
-                        None => payload,
-                    };
+                    let Analysis { links, payload } = analysis;
                     page.analysis = Some(payload);
                     Some((page, links))
                 }
@@ -603,6 +635,9 @@ impl Crawler {
 
 /// A page and the links found on it.
 type Visited<T> = (CrawledPage<T>, Vec<Url>);
+
+/// After a stop signal, how long the pages being read may take to hand in what they have.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Only HTML is parsed; a response without a content type is read and sniffed as HTML.
 fn is_html(content_type: Option<&str>) -> bool {

@@ -89,6 +89,8 @@ pub fn build_site(
         expired_suppressions: Vec::new(),
         unused_suppressions: Vec::new(),
         cookies: facts.cookies,
+        storage: facts.storage,
+        blocked_cookies: facts.blocked_cookies,
         browser: None,
         evidence_files: None,
         // Filled in once suppressions and the baseline have been applied.

@@ -11,8 +11,8 @@ use crate::Lang;
 use crate::lists::Transfer;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
-    Evidence, Finding, FindingStatus, Page, Party, Report, ServiceReport, Severity, Site,
-    Suppression, Verdict,
+    BlockedAction, Evidence, Finding, FindingStatus, Page, Party, Report, ServiceReport, Severity,
+    Site, StorageKind, Suppression, Verdict,
 };
 
 const CSS: &str = include_str!("templates/report.css");
@@ -421,6 +421,8 @@ fn site_section(out: &mut Html, site: &Site, index: usize, lang: Lang) {
     resolved(out, site, lang);
     third_parties(out, site, lang);
     cookies(out, site, lang);
+    storage(out, site, lang);
+    blocked_cookies(out, site, lang);
     screenshot(out, site, lang);
     pages(out, site, lang);
     out.raw("</section>\n");
@@ -1077,67 +1079,178 @@ fn third_parties(out: &mut Html, site: &Site, lang: Lang) {
     out.raw("</tbody>\n</table>\n");
 }
 
-/// The cookies the browser found (browser engine only): name, domain, expiry, service, party.
-fn cookies(out: &mut Html, site: &Site, lang: Lang) {
-    if site.cookies.is_empty() {
+/// What the browser stored or refused (browser engine only): a table whose first column is a
+/// name (code), the second a domain or origin; every cell is page text, escaped.
+fn stored_table(
+    out: &mut Html,
+    title: &str,
+    intro: &str,
+    heads: &[&str],
+    rows: impl ExactSizeIterator<Item = Vec<String>>,
+) {
+    if rows.len() == 0 {
         return;
     }
-    let (title, intro, heads, session, days, first, third, unknown) = match lang {
-        Lang::En => (
-            "Cookies",
-            "Present in the browser after the pages loaded, before the visitor did anything.",
-            ["name", "domain", "expires", "service", "party"],
-            "session",
-            "days",
-            "first",
-            "third",
-            "unknown",
-        ),
-        Lang::Nl => (
-            "Cookies",
-            "Aanwezig in de browser na het laden van de pagina's, voordat de bezoeker iets deed.",
-            ["naam", "domein", "verloopt", "dienst", "partij"],
-            "sessie",
-            "dagen",
-            "eerste",
-            "derde",
-            "onbekend",
-        ),
-    };
     out.raw("<h3>")
         .text(title)
-        .markup(format_args!(" ({})</h3>\n", site.cookies.len()))
+        .markup(format_args!(" ({})</h3>\n", rows.len()))
         .el("p", "muted", intro)
         .raw("\n<table>\n<thead><tr>");
     for head in heads {
         out.el("th", "", &i18n::capitalize(head));
     }
     out.raw("</tr></thead>\n<tbody>\n");
-    for cookie in &site.cookies {
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            match i {
+                0 => out.raw("<tr><td><code>").text(cell).raw("</code></td>"),
+                1 => out.raw("<td>").breakable(cell).raw("</td>"),
+                _ => out.el("td", "", cell),
+            };
+        }
+        out.raw("</tr>\n");
+    }
+    out.raw("</tbody>\n</table>\n");
+}
+
+/// Words of the browser's tables, per language.
+struct StoredWords {
+    unknown: &'static str,
+    first: &'static str,
+    third: &'static str,
+}
+
+fn stored_words(lang: Lang) -> StoredWords {
+    match lang {
+        Lang::En => StoredWords {
+            unknown: "unknown",
+            first: "first",
+            third: "third",
+        },
+        Lang::Nl => StoredWords {
+            unknown: "onbekend",
+            first: "eerste",
+            third: "derde",
+        },
+    }
+}
+
+fn party_word(party: Party, words: &StoredWords) -> String {
+    match party {
+        Party::First => words.first,
+        Party::Third => words.third,
+    }
+    .to_owned()
+}
+
+/// The name of a service of the site by its id, the id when the site does not list it.
+fn service_name(site: &Site, id: Option<&str>, words: &StoredWords) -> String {
+    id.map(|id| site.service(id).map_or(id, |s| s.name.as_str()))
+        .unwrap_or(words.unknown)
+        .to_owned()
+}
+
+/// The cookies the browser found: name, domain, expiry, service, party.
+fn cookies(out: &mut Html, site: &Site, lang: Lang) {
+    let words = stored_words(lang);
+    let (intro, heads, session, days) = match lang {
+        Lang::En => (
+            "Present in the browser after the pages loaded, before the visitor did anything.",
+            ["name", "domain", "expires", "service", "party"],
+            "session",
+            "days",
+        ),
+        Lang::Nl => (
+            "Aanwezig in de browser na het laden van de pagina's, voordat de bezoeker iets deed.",
+            ["naam", "domein", "verloopt", "dienst", "partij"],
+            "sessie",
+            "dagen",
+        ),
+    };
+    let rows = site.cookies.iter().map(|cookie| {
         let expires = match cookie.expires_days {
             None => session.to_owned(),
             Some(n) => format!("{n} {days}"),
         };
-        let service = cookie
-            .service
-            .as_deref()
-            .map(|id| site.service(id).map_or(id, |s| s.name.as_str()))
-            .unwrap_or(unknown);
-        let party = match cookie.party {
-            Party::First => first,
-            Party::Third => third,
+        vec![
+            cookie.name.clone(),
+            cookie.domain.clone(),
+            expires,
+            service_name(site, cookie.service.as_deref(), &words),
+            party_word(cookie.party, &words),
+        ]
+    });
+    stored_table(out, "Cookies", intro, &heads, rows);
+}
+
+/// The keys the pages and their frames wrote to web storage: key, origin, kind, service, party.
+fn storage(out: &mut Html, site: &Site, lang: Lang) {
+    let words = stored_words(lang);
+    let (title, intro, heads, local, session) = match lang {
+        Lang::En => (
+            "Web storage",
+            "Keys written to localStorage or sessionStorage by the pages and their frames, before the visitor did anything (values are not recorded).",
+            ["key", "origin", "storage", "service", "party"],
+            "localStorage (kept)",
+            "sessionStorage (this tab)",
+        ),
+        Lang::Nl => (
+            "Webopslag",
+            "Sleutels die de pagina's en hun frames in localStorage of sessionStorage schreven, voordat de bezoeker iets deed (waarden worden niet vastgelegd).",
+            ["sleutel", "herkomst", "opslag", "dienst", "partij"],
+            "localStorage (blijft bewaard)",
+            "sessionStorage (dit tabblad)",
+        ),
+    };
+    let rows = site.storage.iter().map(|item| {
+        let kind = match item.kind {
+            StorageKind::Local => local,
+            StorageKind::Session => session,
         };
-        out.raw("<tr><td><code>")
-            .text(&cookie.name)
-            .raw("</code></td><td>")
-            .breakable(&cookie.domain)
-            .raw("</td>")
-            .el("td", "", &expires)
-            .el("td", "", service)
-            .el("td", "", party)
-            .raw("</tr>\n");
-    }
-    out.raw("</tbody>\n</table>\n");
+        vec![
+            item.key.clone(),
+            item.origin.clone(),
+            kind.to_owned(),
+            service_name(site, item.service.as_deref(), &words),
+            party_word(item.party, &words),
+        ]
+    });
+    stored_table(out, title, intro, &heads, rows);
+}
+
+/// The cookies Chromium refused: name, domain, what was refused, why, party.
+fn blocked_cookies(out: &mut Html, site: &Site, lang: Lang) {
+    let words = stored_words(lang);
+    let (title, intro, heads, set, send) = match lang {
+        Lang::En => (
+            "Cookies the browser refused",
+            "Cookies the site or a third party tried to set, or that the browser did not send, and Chromium's reason (its own names).",
+            ["name", "domain", "refused", "reason", "party"],
+            "to store",
+            "to send",
+        ),
+        Lang::Nl => (
+            "Cookies die de browser weigerde",
+            "Cookies die de site of een derde partij probeerde te plaatsen, of die de browser niet meestuurde, met de reden van Chromium (in zijn eigen woorden).",
+            ["naam", "domein", "geweigerd", "reden", "partij"],
+            "op te slaan",
+            "mee te sturen",
+        ),
+    };
+    let rows = site.blocked_cookies.iter().map(|b| {
+        let action = match b.action {
+            BlockedAction::Set => set,
+            BlockedAction::Send => send,
+        };
+        vec![
+            b.name.clone(),
+            b.domain.clone(),
+            action.to_owned(),
+            b.reasons.join(", "),
+            party_word(b.party, &words),
+        ]
+    });
+    stored_table(out, title, intro, &heads, rows);
 }
 
 /// Screenshots larger than this are not inlined (the report stays one readable file).

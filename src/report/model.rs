@@ -61,6 +61,14 @@ pub struct Site {
     /// (`--engine chromium`): one entry per name, domain and path, with the first page.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cookies: Vec<CookieReport>,
+    /// Keys written to localStorage and sessionStorage by the pages and their frames
+    /// (`--engine chromium`): one entry per origin, kind and key, with the first page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageReport>,
+    /// Cookies Chromium refused to store or to send while the pages loaded, and why
+    /// (`--engine chromium`): one entry per name, domain, action and reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked_cookies: Vec<BlockedCookieReport>,
     /// How the browser engine fared on this site (`--engine chromium`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<SiteBrowser>,
@@ -155,6 +163,62 @@ pub struct CookieReport {
     pub tracking: bool,
     /// The first page after which it was present.
     pub page: String,
+}
+
+/// localStorage or sessionStorage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    Local,
+    Session,
+}
+
+/// A key a page or one of its frames wrote to web storage. Its value is never recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StorageReport {
+    /// The origin of the frame that wrote it, `https://widget.example`.
+    pub origin: String,
+    /// `local` (kept until removed) or `session` (kept while the tab lives).
+    pub kind: StorageKind,
+    pub key: String,
+    /// `first` (the site's own registrable domain) or `third`.
+    pub party: Party,
+    /// The service, by the origin's host, else by the catalogue's cookie names (several
+    /// services keep the same identifiers in storage); `null` when unknown.
+    pub service: Option<String>,
+    /// The first page on which it was written.
+    pub page: String,
+}
+
+/// A cookie Chromium refused. Its value is never recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BlockedCookieReport {
+    pub name: String,
+    /// The cookie's domain when Chromium could read it, else the host of the request.
+    pub domain: String,
+    /// `set`: a `Set-Cookie` the browser did not store; `send`: a stored cookie it did not
+    /// send with a request.
+    pub action: BlockedAction,
+    /// Chromium's reasons, as the DevTools protocol names them (`SameSiteNoneInsecure`,
+    /// `DomainMismatch`, `ThirdPartyPhaseout`, `SecureOnly`, …).
+    pub reasons: Vec<String>,
+    /// The request it came with or was withheld from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `first` or `third`, by its domain.
+    pub party: Party,
+    /// The service, by its domain or the catalogue's cookie names; `null` when unknown.
+    pub service: Option<String>,
+    /// The first page on which it was refused.
+    pub page: String,
+}
+
+/// What Chromium refused to do with a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockedAction {
+    Set,
+    Send,
 }
 
 /// Files of evidence a DPO can hand on, written by the browser engine with `--evidence DIR`.

@@ -73,6 +73,7 @@ const FRAME_HTML: &str = r#"<!doctype html><html><head><title>Agenda</title></he
 <p>Agenda widget</p>
 <script>
   try { localStorage.setItem('widget_seen', '1'); } catch (e) {}
+  try { sessionStorage.setItem('widget_tab', 'agenda'); } catch (e) {}
   fetch('/frame-beacon?from=iframe').catch(function () {});
 </script>
 </body></html>
@@ -110,22 +111,31 @@ fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {
             log.push(format!("{host}{path_and_query}"));
         }
     }
-    let (content_type, body, cookie): (&str, &str, Option<&str>) = match (host.as_str(), path) {
-        ("www.googletagmanager.com", "/gtm.js") => ("text/javascript", GTM_JS, None),
-        ("www.googletagmanager.com", "/gtag/js") => ("text/javascript", GTAG_JS, None),
-        ("connect.facebook.net", "/en_US/fbevents.js") => ("text/javascript", FBEVENTS_JS, None),
+    let (content_type, body, cookies): (&str, &str, &[&str]) = match (host.as_str(), path) {
+        ("www.googletagmanager.com", "/gtm.js") => ("text/javascript", GTM_JS, &[]),
+        ("www.googletagmanager.com", "/gtag/js") => ("text/javascript", GTAG_JS, &[]),
+        ("connect.facebook.net", "/en_US/fbevents.js") => ("text/javascript", FBEVENTS_JS, &[]),
         ("widget.thirdparty-test.example", "/frame.html") => (
             "text/html",
             FRAME_HTML,
-            Some("widget_id=w-42; Max-Age=86400; Path=/; Secure; SameSite=None"),
+            &["widget_id=w-42; Max-Age=86400; Path=/; Secure; SameSite=None"],
         ),
-        _ => ("text/plain", "", None),
+        // Two cookies Chromium refuses: SameSite=None without Secure, and a foreign domain.
+        ("widget.thirdparty-test.example", "/frame-beacon") => (
+            "text/plain",
+            "",
+            &[
+                "beacon_uid=b-7; Max-Age=86400; Path=/; SameSite=None",
+                "foreign_uid=f-9; Max-Age=86400; Path=/; Domain=elsewhere.example; Secure; SameSite=None",
+            ],
+        ),
+        _ => ("text/plain", "", &[]),
     };
     let mut response = Response::builder()
         .header(header::CONTENT_TYPE, content_type)
         .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-    if let Some(cookie) = cookie {
-        response = response.header(header::SET_COOKIE, cookie);
+    for cookie in cookies {
+        response = response.header(header::SET_COOKIE, *cookie);
     }
     response.body(Body::from(body)).expect("a valid response")
 }

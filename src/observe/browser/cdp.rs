@@ -158,6 +158,8 @@ impl Cdp {
         let Some(sink) = sink else { return };
         lock(&self.shared.sinks).insert(child.to_owned(), sink);
         self.fire(Some(child), "Network.enable", json!({}));
+        // A frame's storage writes (a worker has no web storage and refuses; nothing lost).
+        self.fire(Some(child), "DOMStorage.enable", json!({}));
         self.fire(Some(child), "Target.setAutoAttach", auto_attach());
         self.fire(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
     }

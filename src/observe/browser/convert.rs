@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{BrowserCookie, RenderedPage};
+use super::RenderedPage;
 use crate::observe::{BrowserSeen, EvidenceKind, Observation, shorten};
 
 /// Requests of one page turned into observations at most (a page that keeps polling).
@@ -52,10 +52,9 @@ pub fn browser_observations(page: &RenderedPage) -> (Vec<Observation>, usize) {
     (observations, all.count())
 }
 
-/// The URL a cookie is sent to (its domain and path), for first/third-party and service
-/// decisions; `None` for a domain that makes no URL.
-pub fn cookie_url(cookie: &BrowserCookie) -> Option<Url> {
-    let host = cookie.domain.trim_start_matches('.');
-    let scheme = if cookie.secure { "https" } else { "http" };
-    Url::parse(&format!("{scheme}://{host}{}", cookie.path)).ok()
+/// The URL a cookie of `domain` (`.example.com` or a host) and `path` is sent to, for
+/// first/third-party and service decisions; `None` for a domain that makes no URL.
+pub fn cookie_url(domain: &str, path: &str) -> Option<Url> {
+    let host = domain.trim_start_matches('.');
+    Url::parse(&format!("https://{host}{path}")).ok()
 }

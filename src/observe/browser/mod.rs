@@ -63,6 +63,31 @@ pub struct BrowserCookie {
     pub same_site: Option<String>,
 }
 
+/// A key a frame wrote to its localStorage or sessionStorage (its value is never kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageItem {
+    /// The frame's origin, `https://widget.example` (without a trailing slash).
+    pub origin: String,
+    /// `true` for localStorage, `false` for sessionStorage.
+    pub local: bool,
+    pub key: String,
+}
+
+/// A cookie Chromium refused to store or to send, with its reasons (the protocol's
+/// `CookieBlockedReason` / `SetCookieBlockedReason` names, `SameSiteNoneInsecure`,
+/// `DomainMismatch`, `ThirdPartyPhaseout`, …). Its value is never kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockedCookie {
+    pub name: String,
+    /// The cookie's domain when Chromium could parse the cookie.
+    pub domain: Option<String>,
+    /// The request the cookie came with (`Set-Cookie`) or was withheld from.
+    pub url: Option<String>,
+    pub reasons: Vec<String>,
+    /// `true`: a `Set-Cookie` refused; `false`: a stored cookie not sent with a request.
+    pub set: bool,
+}
+
 /// What the browser saw on one page.
 #[derive(Debug, Default)]
 pub struct RenderedPage {
@@ -73,6 +98,10 @@ pub struct RenderedPage {
     /// The initiator chain of each request, nearest first (parallel to `requests`).
     pub chains: Vec<Vec<String>>,
     pub cookies: Vec<BrowserCookie>,
+    /// Keys written to web storage by the page and its frames.
+    pub storage: Vec<StorageItem>,
+    /// Cookies Chromium refused while the page loaded.
+    pub blocked_cookies: Vec<BlockedCookie>,
     /// Links of the rendered DOM, for the frontier.
     pub links: Vec<Url>,
     /// Loading failed or hung: the reason.

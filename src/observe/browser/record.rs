@@ -7,6 +7,10 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::cdp::Event;
+use super::{BlockedCookie, StorageItem};
+
+/// Storage keys and refused cookies kept per tab at most (a page that writes in a loop).
+const MAX_ITEMS: usize = 500;
 
 /// One request a tab made, from any of its frames or workers.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +47,10 @@ pub struct Recorder {
     frames: HashMap<String, String>,
     /// Worker session → the worker script's URL.
     workers: HashMap<String, String>,
+    /// Requests still in flight, and responses whose extra info has not arrived yet.
     inflight: HashSet<String>,
+    /// Requests whose response extra info arrived.
+    extra_info: HashSet<String>,
     pub last_activity: Option<Instant>,
     /// The top document fired its load event.
     pub loaded: bool,
@@ -53,6 +60,12 @@ pub struct Recorder {
     pub crashed: bool,
     /// Request events that lacked the fields a record needs.
     pub malformed: u64,
+    /// Sessions of the out-of-process frames attached below the tab.
+    pub frame_sessions: Vec<String>,
+    /// Keys written to localStorage or sessionStorage by any frame, in order, once each.
+    pub storage: Vec<StorageItem>,
+    /// Cookies Chromium refused to store or to send, once per name, domain, action and reasons.
+    blocked: Vec<(Option<String>, BlockedCookie)>,
     root_session: String,
 }
 
@@ -84,6 +97,14 @@ impl Recorder {
                     r.mime_type = str_of(&response["mimeType"]);
                     r.remote_ip = str_of(&response["remoteIPAddress"]);
                 }
+                // The response's cookies (those refused included) come in a separate event,
+                // often after the response itself: wait for it like for a request in flight.
+                if let Some(id) = p["requestId"].as_str() {
+                    let later = p["hasExtraInfo"].as_bool() == Some(true);
+                    if later && !self.extra_info.contains(id) {
+                        self.inflight.insert(format!("extra-info {id}"));
+                    }
+                }
                 self.touch();
             }
             "Network.loadingFinished" => {
@@ -106,6 +127,11 @@ impl Recorder {
             "Target.attachedToTarget" => {
                 let info = &p["targetInfo"];
                 let kind = info["type"].as_str().unwrap_or_default();
+                if kind == "iframe" {
+                    if let Some(session) = str_of(&p["sessionId"]) {
+                        self.frame_sessions.push(session);
+                    }
+                }
                 if kind.ends_with("worker") {
                     if let (Some(session), Some(url)) =
                         (str_of(&p["sessionId"]), str_of(&info["url"]))
@@ -113,6 +139,20 @@ impl Recorder {
                         self.workers.insert(session, url);
                     }
                 }
+            }
+            "DOMStorage.domStorageItemAdded" | "DOMStorage.domStorageItemUpdated" => {
+                self.storage_write(p);
+            }
+            "Network.responseReceivedExtraInfo" => {
+                self.refused(p, "blockedCookies", true);
+                if let Some(id) = p["requestId"].as_str() {
+                    self.inflight.remove(&format!("extra-info {id}"));
+                    self.extra_info.insert(id.to_owned());
+                }
+                self.touch();
+            }
+            "Network.requestWillBeSentExtraInfo" => {
+                self.refused(p, "associatedCookies", false);
             }
             "Page.loadEventFired" if is_root => {
                 self.loaded = true;
@@ -171,6 +211,90 @@ impl Recorder {
             transfer_size: None,
             started: p["timestamp"].as_f64(),
         });
+    }
+
+    /// A key written to a frame's storage: its origin from the storage id (`storageKey` is the
+    /// origin, with `^…` partition attributes for a third-party frame; older Chromium says
+    /// `securityOrigin`). Values are never read.
+    fn storage_write(&mut self, p: &Value) {
+        let id = &p["storageId"];
+        let origin = str_of(&id["securityOrigin"])
+            .or_else(|| str_of(&id["storageKey"]))
+            .map(|o| storage_origin(&o));
+        let (Some(origin), Some(key)) = (origin, p["key"].as_str()) else {
+            self.malformed += 1;
+            return;
+        };
+        let local = id["isLocalStorage"].as_bool().unwrap_or(true);
+        self.add_storage(StorageItem {
+            origin,
+            local,
+            key: key.to_owned(),
+        });
+    }
+
+    /// Keep a storage key once (written during the load, or found at its end).
+    pub fn add_storage(&mut self, item: StorageItem) {
+        if self.storage.len() < MAX_ITEMS && !self.storage.contains(&item) {
+            self.storage.push(item);
+        }
+    }
+
+    /// Cookies Chromium would not store (`blockedCookies` of a response: a `Set-Cookie` it
+    /// refused, `set`) or would not send (`associatedCookies` of a request with a blocked
+    /// reason). Their values are never kept: a refused `Set-Cookie` line is cut at `=`.
+    fn refused(&mut self, p: &Value, field: &str, set: bool) {
+        let entries = p[field].as_array().into_iter().flatten();
+        for entry in entries {
+            let reasons: Vec<String> = entry["blockedReasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            if reasons.is_empty() {
+                continue;
+            }
+            let cookie = &entry["cookie"];
+            let name = str_of(&cookie["name"]).or_else(|| {
+                let line = entry["cookieLine"].as_str()?;
+                let name = line.split(['=', ';']).next()?.trim();
+                (!name.is_empty()).then(|| name.to_owned())
+            });
+            let Some(name) = name else { continue };
+            let blocked = BlockedCookie {
+                name,
+                domain: str_of(&cookie["domain"]),
+                url: None,
+                reasons,
+                set,
+            };
+            let known = self.blocked.iter().any(|(_, b)| {
+                b.name == blocked.name
+                    && b.domain == blocked.domain
+                    && b.set == blocked.set
+                    && b.reasons == blocked.reasons
+            });
+            if !known && self.blocked.len() < MAX_ITEMS {
+                self.blocked.push((str_of(&p["requestId"]), blocked));
+            }
+        }
+    }
+
+    /// The refused cookies, each with the URL of the request it came with (an extra-info event
+    /// may arrive before its request's).
+    pub fn blocked_cookies(&self) -> Vec<BlockedCookie> {
+        self.blocked
+            .iter()
+            .map(|(id, b)| BlockedCookie {
+                url: id
+                    .as_deref()
+                    .and_then(|id| self.by_id.get(id))
+                    .map(|&i| self.requests[i].url.clone()),
+                ..b.clone()
+            })
+            .collect()
     }
 
     fn index(&self, p: &Value) -> Option<usize> {
@@ -242,6 +366,13 @@ fn initiator_url(initiator: &Value) -> Option<String> {
     None
 }
 
+/// The origin of a storage key: `https://a.example/^0https://b.example` (a partitioned key of
+/// a frame of `a.example` on `b.example`) is `https://a.example`.
+fn storage_origin(key: &str) -> String {
+    let origin = key.split('^').next().unwrap_or(key);
+    origin.trim_end_matches('/').to_owned()
+}
+
 fn str_of(v: &Value) -> Option<String> {
     v.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
@@ -283,6 +414,59 @@ mod tests {
         ));
         assert_eq!(r.inflight(), 1);
         assert_eq!(r.requests[1].failure.as_deref(), Some("net::ERR_FAILED"));
+    }
+
+    #[test]
+    fn storage_keys_of_partitioned_frames_are_recorded_by_origin_once() {
+        let mut r = Recorder::new("root");
+        for _ in 0..2 {
+            r.handle(event(
+                "DOMStorage.domStorageItemAdded",
+                json!({"storageId": {"storageKey": "https://w.example/^0https://school.example", "isLocalStorage": true},
+                       "key": "seen", "newValue": "secret"}),
+            ));
+        }
+        r.handle(event(
+            "DOMStorage.domStorageItemUpdated",
+            json!({"storageId": {"securityOrigin": "https://school.example", "isLocalStorage": false},
+                   "key": "tab", "oldValue": "", "newValue": "x"}),
+        ));
+        assert_eq!(
+            r.storage,
+            vec![
+                StorageItem {
+                    origin: "https://w.example".into(),
+                    local: true,
+                    key: "seen".into()
+                },
+                StorageItem {
+                    origin: "https://school.example".into(),
+                    local: false,
+                    key: "tab".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn refused_cookies_keep_their_name_and_reasons_never_their_value() {
+        let mut r = Recorder::new("root");
+        r.handle(event(
+            "Network.responseReceivedExtraInfo",
+            json!({"requestId": "7", "blockedCookies": [
+                {"blockedReasons": ["SameSiteNoneInsecure"], "cookieLine": "uid=secret; SameSite=None"},
+                {"blockedReasons": [], "cookieLine": "ok=1", "cookie": {"name": "ok", "domain": "a.example"}}]}),
+        ));
+        r.handle(event(
+            "Network.requestWillBeSent",
+            json!({"requestId": "7", "type": "Image", "request": {"url": "https://a.example/p.gif", "method": "GET"}}),
+        ));
+        let blocked = r.blocked_cookies();
+        assert_eq!(blocked.len(), 1);
+        assert_eq!(blocked[0].name, "uid");
+        assert_eq!(blocked[0].reasons, vec!["SameSiteNoneInsecure"]);
+        assert!(blocked[0].set);
+        assert_eq!(blocked[0].url.as_deref(), Some("https://a.example/p.gif"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use url::Url;
 
 use super::cdp::{Cdp, Event, auto_attach};
 use super::record::Recorder;
-use super::{BrowserCookie, BrowserSettings, RenderedPage};
+use super::{BrowserCookie, BrowserSettings, RenderedPage, StorageItem};
 
 /// The network counts as quiet after this long without a request event (at least; see
 /// [`quiet_window`]).
@@ -18,6 +18,15 @@ pub const QUIET: Duration = Duration::from_millis(300);
 const MAX_LINKS: usize = 2000;
 /// Links of the initiator chain kept per request.
 const MAX_CHAIN: usize = 5;
+
+/// Out-of-process frames whose storage keys are read at the end of a page, at most.
+const MAX_FRAMES: usize = 20;
+
+/// The keys (never the values) of a document's localStorage and sessionStorage; a frame that
+/// may not use storage says so by throwing, and has none.
+const READ_STORAGE: &str = "(() => { const keys = s => { try { return Object.keys(s()).slice(0, 500); } \
+    catch (e) { return []; } }; return JSON.stringify({origin: location.origin, \
+    local: keys(() => localStorage), session: keys(() => sessionStorage)}); })()";
 
 /// Read the page after it settled: where it ended, its title, its links.
 const READ_DOM: &str = "JSON.stringify({url: location.href, title: document.title, \
@@ -90,6 +99,7 @@ async fn visit(
     for (method, params) in [
         ("Network.enable", json!({})),
         ("Page.enable", json!({})),
+        ("DOMStorage.enable", json!({})),
         ("Target.setAutoAttach", auto_attach()),
     ] {
         if let Err(e) = cdp.call(s, method, params, timeout).await {
@@ -142,6 +152,24 @@ async fn visit(
             Ok(v) => read_dom(&v, &mut page),
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
+        // Storage events can be missed (a frame that wrote before its agent listened): the
+        // keys present at the end are read too, in the page and in every out-of-process frame.
+        let sessions: Vec<String> = std::iter::once(session.clone())
+            .chain(recorder.frame_sessions.iter().cloned())
+            .take(MAX_FRAMES)
+            .collect();
+        for frame in sessions.iter().filter(|_| error.is_none()) {
+            let read = cdp.call(
+                Some(frame),
+                "Runtime.evaluate",
+                json!({"expression": READ_STORAGE, "returnByValue": true}),
+                timeout,
+            );
+            match drain_while(&mut recorder, &mut events, read).await {
+                Ok(v) => read_storage(&v, &mut recorder),
+                Err(e) => tracing::debug!("{url}: reading a frame's storage keys: {e}"),
+            }
+        }
         if screenshot && error.is_none() {
             let shot = cdp.call(
                 s,
@@ -172,6 +200,8 @@ async fn visit(
     page.chains = (0..recorder.requests.len())
         .map(|i| recorder.initiator_chain(i, MAX_CHAIN))
         .collect();
+    page.blocked_cookies = recorder.blocked_cookies();
+    page.storage = std::mem::take(&mut recorder.storage);
     page.requests = recorder.requests;
     page.error = error;
     page
@@ -258,6 +288,29 @@ fn read_dom(result: &Value, page: &mut RenderedPage) {
         .filter_map(|u| Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .collect();
+}
+
+fn read_storage(result: &Value, recorder: &mut Recorder) {
+    let Some(text) = result["result"]["value"].as_str() else {
+        return;
+    };
+    let Ok(found) = serde_json::from_str::<Value>(text) else {
+        return;
+    };
+    // An opaque origin (`null`: a sandboxed frame, about:blank) has no storage of its own.
+    let Some(origin) = found["origin"].as_str().filter(|o| o.contains("://")) else {
+        return;
+    };
+    for (field, local) in [("local", true), ("session", false)] {
+        let keys = found[field].as_array().into_iter().flatten();
+        for key in keys.filter_map(Value::as_str) {
+            recorder.add_storage(StorageItem {
+                origin: origin.to_owned(),
+                local,
+                key: key.to_owned(),
+            });
+        }
+    }
 }
 
 fn cookies(result: &Value) -> Vec<BrowserCookie> {
