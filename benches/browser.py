@@ -1,20 +1,24 @@
 #!/usr/bin/env python3
 """Benchmark of the browser engine (a script, not a test): a generated site on loopback, scanned
 by the static engine and by the browser engine in the same run; wall time for --tabs 1/2/4/8;
-peak RSS of the whole process tree (trackaudit + every Chromium process), sampled every 20 ms.
+peak memory of the whole process tree (trackaudit + every Chromium process), sampled every 20 ms:
+the sum of RSS (counts memory that Chromium's processes share once per process, so it
+overstates) and the sum of PSS (shared pages split between the processes that share them).
 
 Third parties fail fast, as in the anchors of issue 10 (Blacklight, the EDPS collector): every
 third-party hostname is mapped to a closed loopback port, so a request to one is refused at once.
 
-    python3 benches/browser.py [--binary target/release/trackaudit] [--pages 9] [--runs 3]
+    python3 benches/browser.py [--binary PATH] [--pages 9] [--runs 3]
+
+Without --binary, the release build is made once (cargo build --release) and used for every run.
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -49,10 +53,9 @@ def generate_site(folder, pages):
         f.write("<!doctype html><title>Privacy</title><p>Privacy statement.</p>")
 
 
-def tree_rss_kib(root_pid):
-    """Sum of VmRSS over root_pid and all its descendants, in KiB."""
+def tree_memory_kib(root_pid):
+    """(sum of RSS, sum of PSS) over root_pid and all its descendants, in KiB."""
     children = {}
-    rss = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -60,39 +63,43 @@ def tree_rss_kib(root_pid):
             with open(f"/proc/{entry}/stat") as f:
                 stat = f.read()
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        rss[int(entry)] = int(line.split()[1])
-                        break
             children.setdefault(ppid, []).append(int(entry))
         except (OSError, ValueError, IndexError):
             continue
-    total, stack = 0, [root_pid]
+    rss = pss = 0
+    stack = [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
-    return total
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss, pss
 
 
 def run(binary, folder, extra):
-    """One scan: (wall seconds, peak tree RSS in MiB, pages in the report)."""
+    """One scan: (wall seconds, peak tree RSS in MiB, peak tree PSS in MiB, pages in the
+    report)."""
     cmd = [binary, "scan", folder, "--format", "json", "-q", "--fail-on", "never"] + extra
     start = time.monotonic()
     out = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
-    peak = 0
+    peak_rss = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, tree_rss_kib(proc.pid))
+        rss, pss = tree_memory_kib(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.02)
     wall = time.monotonic() - start
     out.seek(0)
-    import json
-
     report = json.load(out)
     pages = len(report["sites"][0]["pages"])
-    return wall, peak / 1024, pages
+    return wall, peak_rss / 1024, peak_pss / 1024, pages
 
 
 def main():
@@ -103,29 +110,34 @@ def main():
     args = parser.parse_args()
     binary = args.binary
     if binary is None:
-        for candidate in ("target/release/trackaudit", "target/debug/trackaudit"):
-            if os.path.exists(candidate):
-                binary = candidate
-                break
-    if binary is None:
-        sys.exit("build trackaudit first (cargo build --release)")
+        # Built once, then every run uses the same executable.
+        subprocess.run(["cargo", "build", "--release", "--bin", "trackaudit"], check=True)
+        binary = "target/release/trackaudit"
     folder = tempfile.mkdtemp(prefix="trackaudit-bench-")
     try:
         # Pages: the generated ones plus privacy.html.
         generate_site(folder, args.pages - 1)
         refuse = ["--browser-arg=--host-resolver-rules=MAP * 127.0.0.1:9, EXCLUDE 127.0.0.1"]
         print(f"binary {binary}, {args.pages} pages, median of {args.runs} runs")
-        print(f"{'engine':<28}{'wall s':>8}{'s/page':>8}{'pages/s':>9}{'peak MiB':>10}")
-        configs = [("static", [])] + [
-            (f"chromium --tabs {tabs}", ["--engine", "chromium", "--tabs", str(tabs)] + refuse)
-            for tabs in (1, 2, 4, 8)
+        print(
+            f"{'engine':<30}{'wall s':>8}{'s/page':>8}{'pages/s':>9}"
+            f"{'peak RSS MiB':>14}{'peak PSS MiB':>14}"
+        )
+        browser = ["--engine", "chromium"] + refuse
+        configs = [("static", []), ("chromium (default tabs)", browser)] + [
+            (f"chromium --tabs {tabs}", browser + ["--tabs", str(tabs)]) for tabs in (1, 2, 4, 8)
         ]
         for label, extra in configs:
             results = [run(binary, folder, extra) for _ in range(args.runs)]
             wall = statistics.median(r[0] for r in results)
-            peak = max(r[1] for r in results)
-            pages = results[0][2]
-            print(f"{label:<28}{wall:>8.2f}{wall / pages:>8.3f}{pages / wall:>9.1f}{peak:>10.0f}")
+            rss = max(r[1] for r in results)
+            pss = max(r[2] for r in results)
+            pages = results[0][3]
+            print(
+                f"{label:<30}{wall:>8.2f}{wall / pages:>8.3f}{pages / wall:>9.1f}"
+                f"{rss:>14.0f}{pss:>14.0f}",
+                flush=True,
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
