@@ -231,7 +231,12 @@ pub struct OutputArgs {
 fn parse_separator(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" => Ok(b'\t'),
-        _ if text.len() == 1 && text.is_ascii() && !text.chars().all(char::is_alphanumeric) => {
+        // The quote character cannot also separate fields.
+        _ if text.len() == 1
+            && text.is_ascii()
+            && text != "\""
+            && !text.chars().all(char::is_alphanumeric) =>
+        {
             Ok(text.as_bytes()[0])
         }
         _ => Err("expected one punctuation character such as ; or , (or tab)".into()),

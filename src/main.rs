@@ -47,7 +47,16 @@ fn usage(e: impl Into<anyhow::Error>) -> anyhow::Error {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.quiet, cli.verbose);
+    let color = match &cli.command {
+        Command::Scan(args) => args.out.color,
+        Command::Report(args) => args.out.color,
+        Command::Diff(_) | Command::Lists(_) => ColorArg::Auto,
+    };
+    init_logging(
+        cli.quiet,
+        cli.verbose,
+        use_color(color, std::io::stderr().is_terminal()),
+    );
     let outcome = match &cli.command {
         Command::Scan(args) => run_scan(args, cli.quiet),
         Command::Report(args) => run_report(args),
@@ -65,12 +74,15 @@ fn main() -> ExitCode {
 }
 
 /// An error line on stderr, also with `-q`; page-controlled text and credentials neutralised.
+/// A closed stderr is ignored (`eprintln!` would panic): the exit code still tells.
 fn print_error(text: &str) {
     let text = neutralize::redact_userinfo(text);
-    eprintln!("error: {}", neutralize::terminal(&text));
+    let _ = writeln!(std::io::stderr(), "error: {}", neutralize::terminal(&text));
 }
 
-fn init_logging(quiet: bool, verbose: u8) {
+/// Warnings and logs on stderr; `ansi` colours the level names (`--color`, `NO_COLOR`, and
+/// whether stderr is a terminal decide it, as for the terminal report on stdout).
+fn init_logging(quiet: bool, verbose: u8, ansi: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -83,6 +95,7 @@ fn init_logging(quiet: bool, verbose: u8) {
         .with_env_filter(filter)
         .with_writer(|| neutralize::RedactingWriter(std::io::stderr()))
         .with_target(false)
+        .with_ansi(ansi)
         .without_time()
         .init();
 }
@@ -127,7 +140,12 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
             print_error(&format!("{}: {reason}", site.target));
         }
     }
-    plan.write(&report, &render_options(&args.out, lang))?;
+    match plan.write(&report, &render_options(&args.out, lang)) {
+        // The reader went away (`| head`): the files are written and the verdict still decides
+        // the exit code, so `set -o pipefail` in a CI job cannot turn a failing site into a pass.
+        Err(trackaudit::Error::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written?,
+    }
     Ok(exit_for(&report))
 }
 
@@ -200,7 +218,7 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
     }
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         bail!(usage(anyhow::anyhow!(
-            "--timeout must be between 0 and 3600 seconds"
+            "--timeout must be more than 0 and at most 3600 seconds"
         )));
     }
     if !(args.site_timeout.is_finite() && (0.0..=604_800.0).contains(&args.site_timeout)) {
@@ -265,7 +283,7 @@ fn browser_settings(args: &ScanArgs, call_timeout: Duration) -> Result<Option<Br
     }
     if !(args.page_wait.is_finite() && args.page_wait > 0.0 && args.page_wait <= 600.0) {
         bail!(usage(anyhow::anyhow!(
-            "--page-wait must be between 0 and 600 seconds"
+            "--page-wait must be more than 0 and at most 600 seconds"
         )));
     }
     let tabs = args.tabs.unwrap_or_else(default_tabs);
@@ -341,21 +359,21 @@ fn output_plan(out: &OutputArgs, echo_terminal: bool) -> Result<OutputPlan> {
 fn render_options(out: &OutputArgs, lang: Lang) -> RenderOptions {
     RenderOptions {
         lang,
-        color: use_color(out.color),
+        color: use_color(out.color, std::io::stdout().is_terminal()),
         fail_on: fail_on(out.fail_on),
         csv_separator: out.csv_separator,
     }
 }
 
-/// Colours for a terminal report on stdout.
-fn use_color(color: ColorArg) -> bool {
+/// Colours on a stream (`terminal`: whether that stream is a terminal).
+fn use_color(color: ColorArg, terminal: bool) -> bool {
     match color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                && std::io::stdout().is_terminal()
+                && terminal
         }
     }
 }
@@ -410,9 +428,13 @@ fn run_lists(args: &ListsArgs) -> Result<Exit> {
         }
         if !problems.is_empty() {
             for problem in &problems {
-                eprintln!("{problem}");
+                let _ = writeln!(std::io::stderr(), "{problem}");
             }
-            eprintln!("error: the catalogue has {} problems", problems.len());
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: the catalogue has {} problems",
+                problems.len()
+            );
             return Ok(Exit::Usage);
         }
         writeln!(
@@ -498,7 +520,12 @@ fn run_update(args: &cli::UpdateArgs) -> Result<Exit> {
             )?,
             Outcome::Failed(message) => {
                 failed += 1;
-                eprintln!("{}: failed: {message} ({})", list.name, list.url);
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: failed: {message} ({})",
+                    list.name,
+                    list.url
+                );
             }
         }
     }

@@ -10,8 +10,13 @@ pub fn cancel_on_stop_signals(cancel: CancellationToken) {
     let signals = StopSignals::install();
     tokio::spawn(async move {
         if let Some(name) = signals.first().await {
-            eprintln!("\ninterrupted ({name}): finishing the report of what was scanned");
             cancel.cancel();
+            // After a SIGHUP the terminal may be gone: a failed write must not panic the task.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\ninterrupted ({name}): finishing the report of what was scanned"
+            );
         }
     });
 }

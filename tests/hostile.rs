@@ -58,6 +58,20 @@ fn terminal_escape_injection_is_neutralised() {
         assert!(!shown.contains("\u{1b}]"), "{format}: {shown:?}");
         assert!(!shown.contains("\u{1b}[2J"), "{format}: {shown:?}");
     }
+    // HTML has no colours of its own: no control character at all reaches it (a raw ESC is a
+    // parse error there and acts on the terminal of whoever greps the file).
+    let html = run(&["report", saved, "--format", "html"]);
+    let shown = text(&html.stdout);
+    assert!(
+        shown.contains("\\x1b]0;owned\\x07"),
+        "html: the escape is shown"
+    );
+    assert!(
+        !shown
+            .chars()
+            .any(|c| c != '\n' && c != '\t' && c.is_control()),
+        "html: a raw control character"
+    );
     let mut old: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     old["sites"][0]["findings"] = serde_json::json!([]);
     let old_path = dir.path().join("old.json");

@@ -327,3 +327,44 @@ fn special_output_paths_are_written_through_not_replaced() {
         "its target holds the new report"
     );
 }
+
+/// Class: a reader that goes away (`| head`, `| true`) does not change the verdict. With
+/// `set -o pipefail` a CI job must still fail on a failing site, and an unreachable one is
+/// still exit 3; warnings on stderr follow `--color never` (no escape codes in a CI log).
+#[test]
+fn a_closed_stdout_keeps_the_exit_code() {
+    // A suppression that matches nothing: its warning is the stderr line checked below.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("trackaudit.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\nservice = \"no-such-host.example\"\nreason = \"a test\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .args(["--color", "never", "--config"])
+        .arg(&config)
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("trackaudit starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("trackaudit ends");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the demo school fails, reader or not"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no-such-host.example"),
+        "the warning: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "--color never on stderr: {stderr:?}"
+    );
+}

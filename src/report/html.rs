@@ -66,9 +66,11 @@ impl Html {
         self
     }
 
-    /// Text from the report, escaped for element content and quoted attribute values.
+    /// Text from the report, escaped for element content and quoted attribute values. Control
+    /// characters and bidi overrides are shown as `\x1b`-style escapes: they are not allowed in
+    /// HTML text, and a raw ESC acts on the terminal of whoever `cat`s or greps the file.
     fn text(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
+        for c in crate::neutralize::terminal(text).chars() {
             match c {
                 '&' => self.0.push_str("&amp;"),
                 '<' => self.0.push_str("&lt;"),
