@@ -54,9 +54,15 @@ pub struct ScanArgs {
     #[arg(value_name = "TARGET", required_unless_present = "targets_file")]
     pub targets: Vec<String>,
 
-    /// Read more targets from a file: one URL or folder per line, # starts a comment
+    /// Read more targets from a file: one URL or folder per line, optionally followed by the
+    /// site's name (`https://www.school.nl/  De Linde`); # starts a comment
     #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
+
+    /// Sites scanned at once; their requests share --concurrency and each host's --per-host
+    /// and --delay [default: 16; 1 with --engine chromium, which starts a browser per site]
+    #[arg(long, value_name = "N")]
+    pub parallel_sites: Option<usize>,
 
     /// Stop after this many pages per site
     #[arg(long, value_name = "N", default_value_t = 500)]

@@ -21,6 +21,7 @@ pub mod report;
 pub mod scan;
 pub mod scope;
 pub mod stop;
+pub mod targets;
 pub mod vocab;
 
 pub use error::Error;

@@ -27,7 +27,8 @@ use trackaudit::policy::Policy;
 use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
 use trackaudit::report::{self, Format, RenderOptions};
-use trackaudit::scan::{ScanSettings, Target, read_targets_file, scan};
+use trackaudit::scan::{ScanSettings, SiteTarget, Target, scan};
+use trackaudit::targets::{TargetLine, read_targets_file};
 use trackaudit::{Lang, neutralize};
 
 /// Exit codes (a contract: see the README).
@@ -38,6 +39,11 @@ enum Exit {
     Usage = 2,
     NothingScanned = 3,
 }
+
+/// Sites scanned at once by the static engine unless `--parallel-sites` says otherwise: a
+/// site's crawl waits on the network most of the time, so a few run side by side within the
+/// shared `--concurrency` (see the README's benchmark).
+const DEFAULT_PARALLEL_SITES: usize = 16;
 
 /// Every error that reaches `main` is one the user has to fix (a bad flag, an unreadable file,
 /// an invalid list): exit 2. Unreachable sites are not errors; they are in the report.
@@ -160,17 +166,23 @@ fn exit_for(report: &Report) -> Exit {
     }
 }
 
-fn collect_targets(args: &ScanArgs) -> Result<Vec<Target>> {
-    let mut texts = args.targets.clone();
+/// The targets of the command line, then those of `--targets`, with their names.
+fn collect_targets(args: &ScanArgs) -> Result<Vec<SiteTarget>> {
+    let mut lines: Vec<TargetLine> = args.targets.iter().map(|t| TargetLine::bare(t)).collect();
     if let Some(file) = &args.targets_file {
-        texts.extend(read_targets_file(file).context("reading the targets file")?);
+        lines.extend(read_targets_file(file).context("reading the targets file")?);
     }
-    if texts.is_empty() {
+    if lines.is_empty() {
         return Err(usage(anyhow::anyhow!("no targets to scan")));
     }
-    texts
+    lines
         .iter()
-        .map(|t| Target::parse(t).map_err(usage))
+        .map(|line| {
+            Ok(SiteTarget {
+                target: Target::parse(&line.target).map_err(usage)?,
+                name: line.name.clone(),
+            })
+        })
         .collect()
 }
 
@@ -248,6 +260,14 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
     if let Some(ua) = &args.user_agent {
         crawl.user_agent = ua.clone();
     }
+    let parallel_sites = match (args.parallel_sites, args.engine) {
+        (Some(0), _) => bail!(usage(anyhow::anyhow!(
+            "--parallel-sites must be at least 1"
+        ))),
+        (Some(n), _) => n,
+        (None, EngineArg::Static) => DEFAULT_PARALLEL_SITES,
+        (None, EngineArg::Chromium) => 1,
+    };
     let baseline = args
         .baseline
         .as_deref()
@@ -264,6 +284,7 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         fail_on: fail_on(args.out.fail_on),
         browser: browser_settings(args, crawl_timeout)?,
         site_timeout: (args.site_timeout > 0.0).then(|| Duration::from_secs_f64(args.site_timeout)),
+        parallel_sites,
     })
 }
 

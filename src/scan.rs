@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -11,7 +12,7 @@ use crate::audit::SiteAudit;
 use crate::classify::{Classified, classify_page};
 use crate::crawl::Renderer;
 use crate::crawl::folder::FolderServer;
-use crate::crawl::{Analysis, Analyzer, CrawlConfig, Crawler, Progress};
+use crate::crawl::{Analysis, Analyzer, CrawlConfig, CrawlPool, Crawler, Progress};
 use crate::error::Error;
 use crate::evidence;
 use crate::lists::Lists;
@@ -106,16 +107,18 @@ fn looks_like_host(text: &str) -> bool {
         || host.starts_with("localhost:")
 }
 
-/// The targets of a `--targets` file: one URL or folder per line; `#` starts a comment and
-/// blank lines are skipped.
-pub fn read_targets_file(path: &Path) -> Result<Vec<String>, Error> {
-    let content = crate::files::read_text_bounded(path, crate::files::MAX_TARGETS_BYTES)?;
-    Ok(content
-        .lines()
-        .map(|line| line.split('#').next().unwrap_or("").trim())
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect())
+/// A target and the name the targets file gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteTarget {
+    pub target: Target,
+    /// Shown in every report beside the target (`Openbare basisschool De Linde`).
+    pub name: Option<String>,
+}
+
+impl From<Target> for SiteTarget {
+    fn from(target: Target) -> SiteTarget {
+        SiteTarget { target, name: None }
+    }
 }
 
 /// Everything a scan needs besides its targets.
@@ -133,33 +136,53 @@ pub struct ScanSettings {
     pub browser: Option<BrowserSettings>,
     /// The longest one site may take (`--site-timeout`); `None`: no limit.
     pub site_timeout: Option<std::time::Duration>,
+    /// Sites scanned at once (0 counts as 1). Their requests share `crawl.concurrency` and
+    /// each host's politeness.
+    pub parallel_sites: usize,
 }
 
 /// What the analyser keeps of a page.
 type PagePayload = (PageObservations, Vec<Classified>);
 
-/// Scan every target in turn; a target that cannot be reached still gets a site entry with the
-/// error, and Ctrl-C (the `cancel` token) ends the scan with what was scanned so far.
+/// Scan the targets, `settings.parallel_sites` at a time, within one pool of requests
+/// (`--concurrency`) and per-host politeness; the report lists the sites in the targets'
+/// order. A target that cannot be reached still gets a site entry with the error, and Ctrl-C
+/// (the `cancel` token) ends the scan with the sites scanned so far.
 pub async fn scan(
-    targets: &[Target],
+    targets: &[SiteTarget],
     settings: &ScanSettings,
     lists: Arc<Lists>,
     cancel: CancellationToken,
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<Report, Error> {
     let started_at = now_rfc3339();
-    let mut sites = Vec::new();
+    let pool = CrawlPool::new(&settings.crawl);
+    let mut done: Vec<Option<Site>> = vec![None; targets.len()];
     let mut interrupted = false;
-    for target in targets {
-        if cancel.is_cancelled() {
-            interrupted = true;
-            break;
+    let mut running = futures::stream::iter(targets.iter().enumerate())
+        .map(|(index, target)| {
+            let (lists, cancel, pool, progress) = (&lists, &cancel, &pool, progress.clone());
+            async move {
+                if cancel.is_cancelled() {
+                    return (index, None);
+                }
+                let scanned = scan_target(target, settings, lists, cancel, pool, progress).await;
+                (index, Some(scanned))
+            }
+        })
+        .buffer_unordered(settings.parallel_sites.max(1));
+    while let Some((index, scanned)) = running.next().await {
+        match scanned {
+            None => interrupted = true,
+            Some(scanned) => {
+                let (site, stopped) = scanned?;
+                interrupted |= stopped;
+                done[index] = Some(site);
+            }
         }
-        let (site, stopped) =
-            scan_target(target, settings, &lists, &cancel, progress.clone()).await?;
-        interrupted |= stopped;
-        sites.push(site);
     }
+    drop(running);
+    let sites: Vec<Site> = done.into_iter().flatten().collect();
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -207,12 +230,14 @@ fn is_html(content_type: &str) -> bool {
 }
 
 async fn scan_target(
-    target: &Target,
+    site_target: &SiteTarget,
     settings: &ScanSettings,
     lists: &Arc<Lists>,
     cancel: &CancellationToken,
+    pool: &Arc<CrawlPool>,
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<(Site, bool), Error> {
+    let target = &site_target.target;
     let started = std::time::Instant::now();
     // The site's time limit stops this site's crawl like Ctrl-C stops the scan: what was read is
     // reported. A child token, so the scan goes on with the next site.
@@ -276,7 +301,7 @@ async fn scan_target(
         .map(|root| evidence::site_dir(root, &start));
     let mut har = evidence_dir.as_ref().map(|_| evidence::HarLog::default());
     let mut screenshot = None;
-    let crawler = Crawler::new(crawl, &start)?;
+    let crawler = Crawler::in_pool(crawl, &start, Arc::clone(pool))?;
     // The site's stylesheets and the pages that link them, read after the crawl.
     let mut linked_sheets: BTreeMap<Url, BTreeSet<Url>> = BTreeMap::new();
     let stats = crawler
@@ -395,6 +420,7 @@ async fn scan_target(
     });
     let findings = assess(&facts, lists, &settings.policy);
     let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
+    site.name = site_target.name.clone();
     site.coverage = Some(coverage);
     // Credentials in the target, a link or a redirect were used for requests; never stored.
     let mut site = neutralize::map_strings(&site, &neutralize::redact_userinfo).unwrap_or(site);

@@ -12,7 +12,7 @@ use trackaudit::report::model::{Finding, FindingStatus, Report, Severity, Site, 
 use trackaudit::report::{csv, junit, markdown};
 
 /// The CSV columns, spelled out here because scripts rely on exactly these.
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 16] = [
     "site",
     "page",
     "rule",
@@ -28,6 +28,7 @@ const COLUMNS: [&str; 15] = [
     "status",
     "suppressed",
     "suppression_reason",
+    "site_name",
 ];
 
 /// The demo school, scanned once by the real binary for all tests in this file.

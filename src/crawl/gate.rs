@@ -1,6 +1,7 @@
 //! Politeness per host: at most `per_host` requests at once, and `delay` between the starts of
 //! two requests. A server's `Retry-After` pushes the next slot back for every request to it. A
 //! host that never answered and failed once (connection refused, timeout) is not asked again.
+//! Over all hosts (and all sites scanned at once) at most `concurrency` requests are in flight.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +13,8 @@ use tokio::time::Instant;
 
 pub struct HostGate {
     permits: Arc<Semaphore>,
+    /// The requests in flight over all hosts: shared by every gate of a [`Gates`].
+    all_hosts: Arc<Semaphore>,
     /// The host has answered a request (any HTTP status).
     answered: AtomicBool,
     /// The host never answered and a request to it failed: why, for every later URL.
@@ -21,9 +24,10 @@ pub struct HostGate {
 }
 
 impl HostGate {
-    fn new(per_host: usize, delay: Duration) -> HostGate {
+    fn new(per_host: usize, delay: Duration, all_hosts: Arc<Semaphore>) -> HostGate {
         HostGate {
             permits: Arc::new(Semaphore::new(per_host.max(1))),
+            all_hosts,
             answered: AtomicBool::new(false),
             unreachable: Mutex::new(None),
             next_start: Mutex::new(Instant::now()),
@@ -31,9 +35,10 @@ impl HostGate {
         }
     }
 
-    /// Wait for a slot; the request may start when this returns and ends when the permit drops.
-    pub async fn enter(&self) -> Option<OwnedSemaphorePermit> {
-        let permit = self.permits.clone().acquire_owned().await.ok()?;
+    /// Wait for a slot of this host, then for one of all hosts; the request may start when
+    /// this returns and ends when the slot drops.
+    pub async fn enter(&self) -> Option<Slot> {
+        let host = self.permits.clone().acquire_owned().await.ok()?;
         let start = {
             let mut next = lock(&self.next_start);
             let start = (*next).max(Instant::now());
@@ -41,7 +46,11 @@ impl HostGate {
             start
         };
         tokio::time::sleep_until(start).await;
-        Some(permit)
+        let all = self.all_hosts.clone().acquire_owned().await.ok()?;
+        Some(Slot {
+            _host: host,
+            _all: all,
+        })
     }
 
     pub fn answered(&self) -> bool {
@@ -77,23 +86,33 @@ impl HostGate {
     }
 }
 
+/// One request's place: in its host's permits and in those of all hosts.
+pub struct Slot {
+    _host: OwnedSemaphorePermit,
+    _all: OwnedSemaphorePermit,
+}
+
 /// A mutex poisoned by a panicking task still holds a usable `Instant`.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// One gate per host, created on first use.
+/// One gate per host, created on first use, and the limit over all hosts. Sites scanned at
+/// once share one `Gates`, so two targets on one host share its politeness.
 pub struct Gates {
     per_host: usize,
     delay: Duration,
+    all_hosts: Arc<Semaphore>,
     gates: Mutex<HashMap<String, Arc<HostGate>>>,
 }
 
 impl Gates {
-    pub fn new(per_host: usize, delay: Duration) -> Gates {
+    /// `per_host` and `concurrency`: requests in flight to one host and to all (at least 1).
+    pub fn new(per_host: usize, delay: Duration, concurrency: usize) -> Gates {
         Gates {
             per_host,
             delay,
+            all_hosts: Arc::new(Semaphore::new(concurrency.max(1))),
             gates: Mutex::new(HashMap::new()),
         }
     }
@@ -101,7 +120,10 @@ impl Gates {
     pub fn for_host(&self, host: &str) -> Arc<HostGate> {
         lock(&self.gates)
             .entry(host.to_owned())
-            .or_insert_with(|| Arc::new(HostGate::new(self.per_host, self.delay)))
+            .or_insert_with(|| {
+                let all = Arc::clone(&self.all_hosts);
+                Arc::new(HostGate::new(self.per_host, self.delay, all))
+            })
             .clone()
     }
 }

@@ -151,9 +151,16 @@ pub struct Crawler {
     client: reqwest::Client,
     config: CrawlConfig,
     scope: SiteScope,
-    gates: Gates,
     robots: Mutex<HashMap<String, Arc<OnceCell<Arc<Robots>>>>>,
     seen: Mutex<HashSet<String>>,
+    pool: Arc<CrawlPool>,
+}
+
+/// What the crawls of the sites scanned at once share, so that their limits hold for the run
+/// as a whole: per-host politeness and the requests in flight over all hosts (`concurrency`),
+/// the parse slots and the bytes in analysis.
+pub struct CrawlPool {
+    gates: Gates,
     /// Parsing is CPU work: a bounded number of pages at a time.
     parse_slots: Semaphore,
     /// KiB of page bodies in analysis at once: a parsed page takes some 40 times its size, so
@@ -166,13 +173,38 @@ pub const MAX_SITEMAP_FILES: usize = 20;
 /// Sitemap files fetched at once.
 pub const SITEMAP_FETCHES: usize = 8;
 
+impl CrawlPool {
+    /// A pool with the limits of `config` (`per_host`, `delay`, `concurrency`).
+    pub fn new(config: &CrawlConfig) -> Arc<CrawlPool> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Arc::new(CrawlPool {
+            gates: Gates::new(config.per_host, config.delay, config.concurrency),
+            // Twice the cores: a page waiting for its slot would otherwise leave a core idle
+            // between the end of one parse and the start of the next (measured: +15% pages/s).
+            parse_slots: Semaphore::new(cores * 2),
+            analysis_kib: Semaphore::new(ANALYSIS_BUDGET_KIB as usize),
+        })
+    }
+}
+
 /// Page bytes in analysis at once, in KiB (16 MiB: one page at the body cap and a few more).
 pub const ANALYSIS_BUDGET_KIB: u32 = 16 * 1024;
 
 impl Crawler {
-    /// A crawler of the site of `start` (whose host, typed as a loopback or private address or
-    /// as localhost, may be fetched whatever `allow_private` says).
+    /// A crawler of the site of `start` with a pool of its own.
     pub fn new(config: CrawlConfig, start: &Url) -> Result<Arc<Crawler>, Error> {
+        let pool = CrawlPool::new(&config);
+        Crawler::in_pool(config, start, pool)
+    }
+
+    /// A crawler of the site of `start` (whose host, typed as a loopback or private address or
+    /// as localhost, may be fetched whatever `allow_private` says) that shares `pool` with the
+    /// crawls of other sites.
+    pub fn in_pool(
+        config: CrawlConfig,
+        start: &Url,
+        pool: Arc<CrawlPool>,
+    ) -> Result<Arc<Crawler>, Error> {
         let scope = SiteScope::for_url(start);
         let mut addresses = AddressPolicy {
             allow_private: config.allow_private,
@@ -197,18 +229,13 @@ impl Crawler {
             .pool_max_idle_per_host(config.per_host.max(1))
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Arc::new(Crawler {
             client,
-            gates: Gates::new(config.per_host, config.delay),
             config,
             scope,
             robots: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashSet::new()),
-            // Twice the cores: a page waiting for its slot would otherwise leave a core idle
-            // between the end of one parse and the start of the next (measured: +15% pages/s).
-            parse_slots: Semaphore::new(cores * 2),
-            analysis_kib: Semaphore::new(ANALYSIS_BUDGET_KIB as usize),
+            pool,
         }))
     }
 
@@ -382,7 +409,7 @@ impl Crawler {
                 page.error = Some("URL has no host".into());
                 return Some((page, Vec::new()));
             };
-            let gate = self.gates.for_host(&host);
+            let gate = self.pool.gates.for_host(&host);
             let settings = self.fetch_settings();
             let response = match fetch(&self.client, &gate, &current, settings, is_html).await {
                 Ok(response) => response,
@@ -439,9 +466,10 @@ impl Crawler {
                 return Some((page, Vec::new())); // not HTML: nothing to observe
             };
             page.truncated = body.truncated;
-            let _slot = self.parse_slots.acquire().await.ok()?;
+            let _slot = self.pool.parse_slots.acquire().await.ok()?;
             let kib = u32::try_from(body.bytes.len().div_ceil(1024)).unwrap_or(u32::MAX);
             let _bytes = self
+                .pool
                 .analysis_kib
                 .acquire_many(kib.clamp(1, ANALYSIS_BUDGET_KIB))
                 .await
@@ -485,7 +513,7 @@ impl Crawler {
         if !self.scope.contains(url) {
             return None;
         }
-        let gate = self.gates.for_host(url.host_str().unwrap_or_default());
+        let gate = self.pool.gates.for_host(url.host_str().unwrap_or_default());
         let settings = FetchSettings {
             max_body,
             ..self.fetch_settings()
@@ -560,7 +588,7 @@ impl Crawler {
         let Some(robots_url) = robots_url(url) else {
             return Arc::new(Robots::allow_all());
         };
-        let gate = self.gates.for_host(url.host_str().unwrap_or_default());
+        let gate = self.pool.gates.for_host(url.host_str().unwrap_or_default());
         let settings = FetchSettings {
             max_body: robots::MAX_ROBOTS_BYTES,
             ..self.fetch_settings()
@@ -623,7 +651,10 @@ impl Crawler {
 
     /// One sitemap file, decompressed and parsed; `None` when it fails or is no success.
     async fn read_sitemap(&self, file: Url) -> Option<sitemap::Sitemap> {
-        let gate = self.gates.for_host(file.host_str().unwrap_or_default());
+        let gate = self
+            .pool
+            .gates
+            .for_host(file.host_str().unwrap_or_default());
         let response = fetch(&self.client, &gate, &file, self.fetch_settings(), |_| true)
             .await
             .ok()?;

@@ -79,6 +79,7 @@ pub fn build_site(
         .collect();
     Site {
         target,
+        name: None,
         start_url,
         duration_ms: None,
         pages: facts.pages,

@@ -22,7 +22,7 @@ use crate::neutralize;
 use crate::report::model::{Finding, FindingStatus, Report, ServiceReport, Site};
 
 /// The columns, in order: a contract for scripts.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "site",
     "page",
     "rule",
@@ -38,6 +38,7 @@ pub const COLUMNS: [&str; 15] = [
     "status",
     "suppressed",
     "suppression_reason",
+    "site_name",
 ];
 
 /// Render the report as CSV with `separator` between fields (`b','`, or `b';'` for Excel-NL).
@@ -66,11 +67,11 @@ pub fn render(report: &Report, _lang: Lang, separator: u8) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-fn site_rows(site: &Site) -> Vec<[String; 15]> {
+fn site_rows(site: &Site) -> Vec<[String; 16]> {
     // A site where nothing could be scanned is a row of its own (rule `scan-error`, the reason
     // as its title), so it is not simply absent from the sheet.
     let error = site.error.iter().map(|reason| {
-        let mut row: [String; 15] = Default::default();
+        let mut row: [String; 16] = Default::default();
         row[0] = site.target.clone();
         row[1] = site
             .pages
@@ -79,6 +80,7 @@ fn site_rows(site: &Site) -> Vec<[String; 15]> {
             .unwrap_or_default();
         row[2] = "scan-error".into();
         row[9] = reason.clone();
+        row[15] = site.name.clone().unwrap_or_default();
         row
     });
     let current = site.findings.iter().map(|f| (f, status(f.status)));
@@ -91,7 +93,7 @@ fn site_rows(site: &Site) -> Vec<[String; 15]> {
 }
 
 /// One row per page; a finding without pages (site-wide) still gets one row.
-fn finding_rows(site: &Site, finding: &Finding, status: &str) -> Vec<[String; 15]> {
+fn finding_rows(site: &Site, finding: &Finding, status: &str) -> Vec<[String; 16]> {
     let service = site.service_of(finding);
     if finding.pages.is_empty() {
         return vec![row(site, "", finding, service, status)];
@@ -109,7 +111,7 @@ fn row(
     finding: &Finding,
     service: Option<&ServiceReport>,
     status: &str,
-) -> [String; 15] {
+) -> [String; 16] {
     let suppression = finding.suppressed.as_ref();
     [
         site.target.clone(),
@@ -129,6 +131,7 @@ fn row(
         status.to_owned(),
         suppression.is_some().to_string(),
         suppression.map(|s| s.reason.clone()).unwrap_or_default(),
+        site.name.clone().unwrap_or_default(),
     ]
 }
 

@@ -272,7 +272,7 @@ fn document_start(out: &mut Html, report: &Report, lang: Lang) {
         .text(&format!("{} {}", report.tool.name, report.tool.version))
         .raw("\">\n<title>");
     let subject = match report.sites.as_slice() {
-        [site] => site.target.clone(),
+        [site] => site.title(),
         sites => format!("{} sites", sites.len()),
     };
     out.text(&format!("trackaudit — {subject}"))
@@ -370,7 +370,7 @@ fn site_index(out: &mut Html, sites: &[Site], lang: Lang) {
         out.raw("<tr><td class=\"num\">")
             .num(rank + 1)
             .markup(format_args!("</td><td><a href=\"#{}\">", site_id(index)))
-            .text(&site.target)
+            .text(&site.title())
             .raw("</a></td><td>");
         verdict_badge(out, lang, s.verdict);
         out.raw("</td>");
@@ -433,7 +433,7 @@ fn site_section(out: &mut Html, site: &Site, index: usize, lang: Lang) {
 fn site_head(out: &mut Html, site: &Site, lang: Lang) {
     out.raw("<header class=\"site-head\">")
         .el("span", "label", label(lang, Label::Site))
-        .el("h2", "", &site.target);
+        .el("h2", "", &site.title());
     if !site.start_url.is_empty() && site.start_url != site.target {
         out.raw("<div class=\"start\">")
             .text(t(lang, T::StartUrl))
@@ -505,11 +505,17 @@ fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {
     let sentence = match lang {
         Lang::En => format!(
             "{} pages of {} were scanned ({} errors). Findings: {counts}. The pages make a visitor's browser contact {} third parties.",
-            s.pages, site.target, s.errors, s.third_parties
+            s.pages,
+            site.title(),
+            s.errors,
+            s.third_parties
         ),
         Lang::Nl => format!(
             "Van {} zijn {} pagina's gescand ({} fouten). Bevindingen: {counts}. De pagina's laten de browser van een bezoeker {} derde partijen benaderen.",
-            site.target, s.pages, s.errors, s.third_parties
+            site.title(),
+            s.pages,
+            s.errors,
+            s.third_parties
         ),
     };
     out.el("p", "", &sentence).raw("\n");

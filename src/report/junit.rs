@@ -39,7 +39,7 @@ fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
 }
 
 fn site_suite(report: &Report, site: &Site, lang: Lang, fail_on: Option<Severity>) -> TestSuite {
-    let mut suite = TestSuite::new(site.target.as_str());
+    let mut suite = TestSuite::new(site.title());
     suite.add_properties([
         Property::new("start_url", &site.start_url),
         Property::new("engine", &report.engine),

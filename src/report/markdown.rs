@@ -55,7 +55,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang) {
         out,
         "\n## {}: {} — {word}\n",
         label(lang, Label::Site),
-        code(&site.target)
+        site_heading(site)
     );
     let _ = writeln!(out, "**{}:** {verdict}  ", label(lang, Label::Verdict));
     let _ = writeln!(out, "{}", counts_line(site, lang));
@@ -323,4 +323,12 @@ fn code(text: &str) -> String {
 /// A code span inside a table cell: GFM splits the row at `|` before it reads code spans.
 fn code_cell(text: &str) -> String {
     code(text).replace('|', "\\|")
+}
+
+/// The site as a heading names it: its name, then the target in code.
+fn site_heading(site: &Site) -> String {
+    match site.name.as_deref().filter(|n| !n.is_empty()) {
+        Some(name) => format!("{} ({})", escape(name), code(&site.target)),
+        None => code(&site.target),
+    }
 }

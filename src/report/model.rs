@@ -36,6 +36,9 @@ pub struct Tool {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Site {
     pub target: String,
+    /// The site's name from the targets file (`URL  name`), shown in every report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The URL the crawl started from (for a folder: the loopback address it was served on).
     #[serde(default)]
     pub start_url: String,
@@ -298,6 +301,15 @@ pub struct PageBrowser {
 }
 
 impl Site {
+    /// How a report names the site: `name (target)` when the targets file named it, else the
+    /// target.
+    pub fn title(&self) -> String {
+        match self.name.as_deref().filter(|n| !n.is_empty()) {
+            Some(name) => format!("{name} ({})", self.target),
+            None => self.target.clone(),
+        }
+    }
+
     /// The service of this site with the given id.
     pub fn service(&self, id: &str) -> Option<&ServiceReport> {
         self.services.iter().find(|s| s.id == id)

@@ -92,7 +92,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         out,
         "{} {}",
         paint.bold(&format!("{}:", label(lang, Label::Site))),
-        site.target
+        site.title()
     );
     let _ = writeln!(
         out,

@@ -3,6 +3,7 @@
 
 pub mod hostile;
 pub mod misbehaving;
+pub mod slow;
 pub mod thirdparty;
 
 use std::net::SocketAddr;

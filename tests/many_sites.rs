@@ -1,0 +1,165 @@
+//! Many sites in one run: scanned at once within the shared limits, reported in the targets'
+//! order, each under the name the targets file gives it.
+
+mod support;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::slow::{InFlight, SlowSite, serve_all, serve_on_one_host};
+use support::{scan_json, trackaudit};
+
+fn site(tag: &str, latency_ms: u64, counters: &[&InFlight]) -> SlowSite {
+    SlowSite {
+        tag: tag.into(),
+        pages: 4,
+        latency: Duration::from_millis(latency_ms),
+        counters: counters.iter().map(|c| (*c).clone()).collect(),
+    }
+}
+
+fn targets_file(dir: &std::path::Path, lines: &[String]) -> String {
+    let path = dir.join("targets.txt");
+    std::fs::write(&path, lines.join("\n")).expect("write targets");
+    path.display().to_string()
+}
+
+fn tags(report: &Value) -> Vec<String> {
+    report["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            support::service(s, "google-analytics").expect("GA found")["tracking_ids"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn sites_scanned_at_once_are_reported_in_the_targets_order() {
+    // The first site is the slowest, so it finishes last.
+    let all = InFlight::default();
+    let sites = vec![
+        site("G-ORDER00001", 150, &[&all]),
+        site("G-ORDER00002", 60, &[&all]),
+        site("G-ORDER00003", 10, &[&all]),
+        site("G-ORDER00004", 1, &[&all]),
+    ];
+    let addrs = serve_all(sites).expect("serve");
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = addrs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("http://{a}/  Basisschool nummer {}", i + 1))
+        .collect();
+    let file = targets_file(dir.path(), &lines);
+    let (_, report) = scan_json(&["--targets", &file, "--parallel-sites", "4"]);
+    assert_eq!(
+        tags(&report),
+        [
+            "G-ORDER00001",
+            "G-ORDER00002",
+            "G-ORDER00003",
+            "G-ORDER00004"
+        ]
+    );
+    let names: Vec<&str> = report["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Basisschool nummer 1",
+            "Basisschool nummer 2",
+            "Basisschool nummer 3",
+            "Basisschool nummer 4"
+        ]
+    );
+    assert!(all.max() > 1, "the sites were scanned at once");
+
+    // Every format names each site.
+    let saved = dir.path().join("scan.json");
+    std::fs::write(&saved, report.to_string()).unwrap();
+    for format in ["terminal", "markdown", "html", "csv", "junit"] {
+        let output = trackaudit()
+            .args(["report", saved.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        for n in 1..=4 {
+            assert!(
+                text.contains(&format!("Basisschool nummer {n}")),
+                "{format} names site {n}"
+            );
+        }
+    }
+}
+
+/// Scan the sites with the given limits and return the exit code.
+fn scan_with(addrs: &[SocketAddr], extra: &[&str]) -> i32 {
+    let targets: Vec<String> = addrs.iter().map(|a| format!("http://{a}/")).collect();
+    let output = trackaudit()
+        .arg("scan")
+        .args(&targets)
+        .args(extra)
+        .args(["--format", "json", "-q"])
+        .output()
+        .expect("runs");
+    output.status.code().expect("exit code")
+}
+
+#[test]
+fn parallel_sites_share_the_global_concurrency() {
+    let all = InFlight::default();
+    let sites = (0..4)
+        .map(|i| site(&format!("G-SHARE0000{i}"), 40, &[&all]))
+        .collect();
+    let addrs = serve_all(sites).expect("serve");
+    let code = scan_with(&addrs, &["--parallel-sites", "4", "--concurrency", "2"]);
+    assert_eq!(code, 1);
+    assert!(
+        all.total() >= 4 * 6,
+        "every page of every site was asked for"
+    );
+    assert!(
+        all.max() <= 2,
+        "at most 2 requests in flight: {}",
+        all.max()
+    );
+}
+
+#[test]
+fn parallel_sites_keep_each_hosts_politeness() {
+    // Two targets on one host (a port each) share its --per-host limit.
+    let host = InFlight::default();
+    let sites = vec![
+        site("G-HOSTA00001", 40, &[&host]),
+        site("G-HOSTB00001", 40, &[&host]),
+    ];
+    let addrs = serve_on_one_host(sites).expect("serve");
+    let code = scan_with(&addrs, &["--parallel-sites", "2", "--per-host", "1"]);
+    assert_eq!(code, 1);
+    assert!(
+        host.total() >= 2 * 6,
+        "every page of both sites was asked for"
+    );
+    assert_eq!(host.max(), 1, "one request at a time to the one host");
+
+    // On two hosts the same limit lets both sites run at once.
+    let both = InFlight::default();
+    let sites = vec![
+        site("G-HOSTC00001", 40, &[&both]),
+        site("G-HOSTD00001", 40, &[&both]),
+    ];
+    let addrs = serve_all(sites).expect("serve");
+    let code = scan_with(&addrs, &["--parallel-sites", "2", "--per-host", "1"]);
+    assert_eq!(code, 1);
+    assert_eq!(both.max(), 2, "one request at a time to each of two hosts");
+}
