@@ -312,6 +312,9 @@ pub enum FormatArg {
     Markdown,
     /// JUnit XML for CI systems
     Junit,
+    /// One row per site: name, URL, verdict, counts, the services with a high finding, the
+    /// organisations outside the EEA
+    SitesCsv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -358,6 +358,7 @@ fn formats(args: &[FormatArg]) -> Vec<Format> {
             FormatArg::Csv => Format::Csv,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Junit => Format::Junit,
+            FormatArg::SitesCsv => Format::SitesCsv,
         };
         if !formats.contains(&format) {
             formats.push(format);

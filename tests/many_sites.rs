@@ -163,3 +163,135 @@ fn parallel_sites_keep_each_hosts_politeness() {
     assert_eq!(code, 1);
     assert_eq!(both.max(), 2, "one request at a time to each of two hosts");
 }
+
+/// The demo school and the clean school, named in a targets file; the JSON report.
+fn board_report(dir: &std::path::Path, first_name: &str) -> std::path::PathBuf {
+    let lines = [
+        format!(
+            "{}  {first_name}",
+            support::fixture("demo-school").display()
+        ),
+        format!(
+            "{}\tBasisschool De Linde",
+            support::fixture("clean-school").display()
+        ),
+    ];
+    let file = targets_file(dir, &lines);
+    let saved = dir.join("board.json");
+    trackaudit()
+        .args([
+            "scan",
+            "--targets",
+            &file,
+            "--format",
+            "json",
+            "-q",
+            "--output",
+        ])
+        .arg(&saved)
+        .assert()
+        .code(1);
+    saved
+}
+
+#[test]
+fn sites_csv_has_one_neutralised_row_per_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = board_report(dir.path(), "=HYPERLINK(\"http://x.example\") College");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let output = trackaudit()
+        .args(["report", saved.to_str().unwrap(), "--format", "sites-csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "name",
+            "site",
+            "verdict",
+            "high",
+            "medium",
+            "low",
+            "info",
+            "pages_scanned",
+            "errors",
+            "third_parties",
+            "high_services",
+            "non_eea_organizations",
+            "error"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "one row per site");
+    let demo = &rows[0];
+    assert_eq!(&demo[0], "'=HYPERLINK(\"http://x.example\") College");
+    assert!(demo[1].ends_with("demo-school"));
+    assert_eq!(&demo[2], "fail");
+    let summary = &report["sites"][0]["summary"];
+    assert_eq!(demo[3], summary["high"].to_string());
+    assert_eq!(demo[4], summary["medium"].to_string());
+    assert_eq!(&demo[7], "18");
+    for service in ["Google Analytics", "Meta Pixel", "Hotjar"] {
+        assert!(demo[10].contains(service), "{service} in {:?}", &demo[10]);
+    }
+    assert!(demo[11].contains("Google LLC (US)"), "{:?}", &demo[11]);
+    let clean = &rows[1];
+    assert_eq!(&clean[0], "Basisschool De Linde");
+    assert_ne!(&clean[2], "fail");
+    assert_eq!(&clean[10], "");
+
+    // `;` for Dutch spreadsheets: a list cell is quoted.
+    let output = trackaudit()
+        .args(["report", saved.to_str().unwrap(), "--format", "sites-csv"])
+        .args(["--csv-separator", ";"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("name;site;verdict;"), "{text}");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(output.stdout.as_slice());
+    let first = reader.records().next().unwrap().unwrap();
+    assert_eq!(&first[10], &demo[10]);
+}
+
+#[test]
+fn html_index_counts_services_across_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = board_report(dir.path(), "Het Voorbeeld College");
+    for (lang, sentences) in [
+        (
+            "en",
+            [
+                "1 of 2 sites uses Google Analytics",
+                "1 of 2 sites scanned fail",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "1 van de 2 sites gebruikt Google Analytics",
+                "1 van de 2 gescande sites zijn afgekeurd",
+            ],
+        ),
+    ] {
+        let output = trackaudit()
+            .args(["report", saved.to_str().unwrap(), "--format", "html"])
+            .args(["--lang", lang])
+            .output()
+            .unwrap();
+        let html = String::from_utf8_lossy(&output.stdout);
+        for sentence in sentences {
+            assert!(html.contains(sentence), "{lang}: {sentence}");
+        }
+        assert!(html.contains("Het Voorbeeld College"));
+    }
+}

@@ -11,9 +11,10 @@ use crate::Lang;
 use crate::lists::Transfer;
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
-    BlockedAction, Evidence, Finding, FindingStatus, Page, Party, Report, ServiceReport, Severity,
-    Site, StorageKind, Suppression, Verdict,
+    BlockedAction, Evidence, Finding, FindingStatus, Page, Party, Report, Severity, Site,
+    StorageKind, Suppression, Verdict,
 };
+use crate::report::sites::{receives_data, recipients};
 
 const CSS: &str = include_str!("templates/report.css");
 
@@ -119,6 +120,7 @@ enum T {
     Scanned,
     Engine,
     SitesWorstFirst,
+    AcrossSites,
     Rank,
     Summary,
     StartUrl,
@@ -167,6 +169,7 @@ fn t(lang: Lang, key: T) -> &'static str {
         Scanned => ("Scanned", "Gescand"),
         Engine => ("engine", "engine"),
         SitesWorstFirst => ("Sites, most serious first", "Sites, de ernstigste eerst"),
+        AcrossSites => ("Across all sites", "Over alle sites"),
         Rank => ("#", "#"),
         Summary => ("Summary", "Samenvatting"),
         StartUrl => ("start URL", "start-URL"),
@@ -379,7 +382,45 @@ fn site_index(out: &mut Html, sites: &[Site], lang: Lang) {
         }
         out.raw("</tr>\n");
     }
-    out.raw("</tbody>\n</table>\n</section>\n");
+    out.raw("</tbody>\n</table>\n");
+    across_sites(out, sites, lang);
+    out.raw("</section>\n");
+}
+
+/// The figures across the whole set: how many sites fail, and how many use each service.
+fn across_sites(out: &mut Html, sites: &[Site], lang: Lang) {
+    let scanned = crate::report::sites::scanned(sites);
+    let failing = sites
+        .iter()
+        .filter(|s| s.summary.verdict == Verdict::Fail)
+        .count();
+    let outside = sites
+        .iter()
+        .filter(|s| !crate::report::sites::recipients(s).is_empty())
+        .count();
+    out.el("h3", "", t(lang, T::AcrossSites)).raw("\n");
+    let headline = match lang {
+        Lang::En => format!(
+            "{failing} of {scanned} sites scanned fail; {outside} of {scanned} send visitors' data to organisations outside the EEA."
+        ),
+        Lang::Nl => format!(
+            "{failing} van de {scanned} gescande sites zijn afgekeurd; {outside} van de {scanned} sturen gegevens van bezoekers naar organisaties buiten de EER."
+        ),
+    };
+    out.el("p", "across-headline", &headline).raw("\n");
+    let tallies = crate::report::sites::tally(sites);
+    if tallies.is_empty() {
+        return;
+    }
+    out.raw("<ul class=\"across\">\n");
+    for tally in &tallies {
+        out.raw("<li>")
+            .text(&crate::report::sites::tally_sentence(lang, tally, scanned))
+            .raw(" <span class=\"muted\">(")
+            .text(&format!("{}, {}", tally.organization, tally.country))
+            .raw(")</span></li>\n");
+    }
+    out.raw("</ul>\n");
 }
 
 fn site_id(index: usize) -> String {
@@ -521,52 +562,6 @@ fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {
     out.el("p", "", &sentence).raw("\n");
     outside_eea(out, site, lang);
     out.raw("</div>\n");
-}
-
-/// One organisation outside the EEA with its country, footing and the services it runs here.
-struct Recipient<'a> {
-    organization: &'a str,
-    country: &'a str,
-    transfer: Transfer,
-    services: Vec<&'a str>,
-}
-
-/// Organisations outside the EEA that receive data, in the order their services appear.
-fn recipients(site: &Site) -> Vec<Recipient<'_>> {
-    let mut list: Vec<Recipient> = Vec::new();
-    let outside = site
-        .services
-        .iter()
-        .filter(|s| {
-            !matches!(
-                s.transfer,
-                Transfer::None | Transfer::Eea | Transfer::Unknown
-            )
-        })
-        .filter(|s| receives_data(site, s));
-    for service in outside {
-        match list
-            .iter_mut()
-            .find(|r| r.organization == service.organization)
-        {
-            Some(known) => known.services.push(&service.name),
-            None => list.push(Recipient {
-                organization: &service.organization,
-                country: &service.country,
-                transfer: service.transfer,
-                services: vec![&service.name],
-            }),
-        }
-    }
-    list
-}
-
-/// A service receives data when one of its hosts is a third party (self-hosted Matomo is not).
-/// By host, not by `third_parties[].service`: a host shared by two services names only one.
-fn receives_data(site: &Site, service: &ServiceReport) -> bool {
-    site.third_parties
-        .iter()
-        .any(|tp| service.hosts.contains(&tp.host))
 }
 
 fn outside_eea(out: &mut Html, site: &Site, lang: Lang) {

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod sites;
 pub mod terminal;
 pub mod unscanned;
 
@@ -27,6 +28,8 @@ pub enum Format {
     Csv,
     Markdown,
     Junit,
+    /// One row per site (`--format sites-csv`): see [`sites::render_csv`].
+    SitesCsv,
 }
 
 impl Format {
@@ -39,6 +42,7 @@ impl Format {
             Format::Csv => "report.csv",
             Format::Markdown => "report.md",
             Format::Junit => "report.junit.xml",
+            Format::SitesCsv => "sites.csv",
         }
     }
 }
@@ -65,6 +69,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Csv => csv::render(report, lang, options.csv_separator),
         Format::Markdown => markdown::render(report, lang),
         Format::Junit => junit::render(report, lang, options.fail_on),
+        Format::SitesCsv => sites::render_csv(report, options.csv_separator),
     }
 }
 

@@ -492,6 +492,18 @@ pub enum Verdict {
     Error,
 }
 
+impl Verdict {
+    /// The JSON value: `pass`, `warn`, `fail`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub pages: usize,
