@@ -155,8 +155,17 @@ pub struct ScanArgs {
     pub config: Option<PathBuf>,
 
     /// An earlier JSON report: mark findings new or unchanged and list what was resolved
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "state")]
     pub baseline: Option<PathBuf>,
+
+    /// Keep the last report of each site in this folder and compare each site with its last
+    /// scan there (the baseline, automatically); written as soon as each site is done
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+
+    /// Scans of each site kept in the --state folder's history
+    #[arg(long, value_name = "N", default_value_t = trackaudit::state::DEFAULT_KEEP, requires = "state")]
+    pub state_keep: usize,
 
     /// Also check unknown third parties against a filter list (EasyPrivacy syntax) or a
     /// Disconnect services.json; `easyprivacy` or `disconnect` means the copy fetched by

@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hash;
 pub mod lists;
 pub mod neutralize;
 pub mod observe;
@@ -20,6 +21,7 @@ pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod scope;
+pub mod state;
 pub mod stop;
 pub mod targets;
 pub mod vocab;

@@ -28,6 +28,7 @@ use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
 use trackaudit::report::model::{Report, Severity, Verdict};
 use trackaudit::report::{self, Format, RenderOptions};
 use trackaudit::scan::{ScanSettings, SiteTarget, Target, scan};
+use trackaudit::state::StateDir;
 use trackaudit::targets::{TargetLine, read_targets_file};
 use trackaudit::{Lang, neutralize};
 
@@ -268,6 +269,15 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         (None, EngineArg::Static) => DEFAULT_PARALLEL_SITES,
         (None, EngineArg::Chromium) => 1,
     };
+    if args.state_keep == 0 {
+        bail!(usage(anyhow::anyhow!("--state-keep must be at least 1")));
+    }
+    let state = args
+        .state
+        .as_deref()
+        .map(|dir| StateDir::open(dir, args.state_keep))
+        .transpose()
+        .context("--state")?;
     let baseline = args
         .baseline
         .as_deref()
@@ -285,6 +295,7 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         browser: browser_settings(args, crawl_timeout)?,
         site_timeout: (args.site_timeout > 0.0).then(|| Duration::from_secs_f64(args.site_timeout)),
         parallel_sites,
+        state,
     })
 }
 

@@ -29,6 +29,7 @@ use crate::report::model::{
     SiteBrowser as SiteBrowserReport, Tool,
 };
 use crate::scope::SiteScope;
+use crate::state::StateDir;
 
 /// What to scan: a site on the web or a folder of a built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +140,9 @@ pub struct ScanSettings {
     /// Sites scanned at once (0 counts as 1). Their requests share `crawl.concurrency` and
     /// each host's politeness.
     pub parallel_sites: usize,
+    /// `--state DIR`: each site is compared with its last scan kept there, and its new scan is
+    /// kept there as soon as the site is done.
+    pub state: Option<StateDir>,
 }
 
 /// What the analyser keeps of a page.
@@ -156,6 +160,25 @@ pub async fn scan(
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<Report, Error> {
     let started_at = now_rfc3339();
+    let header = |finished_at: String, sites: Vec<Site>, interrupted: bool| Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "trackaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        engine: if settings.browser.is_some() {
+            "chromium"
+        } else {
+            "static"
+        }
+        .into(),
+        lang: settings.policy.lang.code().into(),
+        started_at: started_at.clone(),
+        finished_at,
+        interrupted,
+        settings: Some(record(settings, &lists)),
+        sites,
+    };
     let pool = CrawlPool::new(&settings.crawl);
     let mut done: Vec<Option<Site>> = vec![None; targets.len()];
     let mut interrupted = false;
@@ -177,31 +200,21 @@ pub async fn scan(
             Some(scanned) => {
                 let (site, stopped) = scanned?;
                 interrupted |= stopped;
+                if let Some(state) = &settings.state {
+                    let one = header(now_rfc3339(), Vec::new(), false);
+                    match state.save(&one, &site, stopped) {
+                        Ok(Some(path)) => tracing::info!("state kept in {}", path.display()),
+                        Ok(None) => {}
+                        Err(e) => tracing::error!("--state: {} not kept: {e}", site.target),
+                    }
+                }
                 done[index] = Some(site);
             }
         }
     }
     drop(running);
     let sites: Vec<Site> = done.into_iter().flatten().collect();
-    Ok(Report {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "trackaudit".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        engine: if settings.browser.is_some() {
-            "chromium"
-        } else {
-            "static"
-        }
-        .into(),
-        lang: settings.policy.lang.code().into(),
-        started_at,
-        finished_at: now_rfc3339(),
-        interrupted,
-        settings: Some(record(settings, &lists)),
-        sites,
-    })
+    Ok(header(now_rfc3339(), sites, interrupted))
 }
 
 /// The settings recorded in the report.
@@ -437,7 +450,9 @@ async fn scan_target(
             unused.url.as_deref().unwrap_or("any"),
         );
     }
-    if let Some(baseline) = &settings.baseline {
+    // The last scan kept in --state, else --baseline.
+    let kept = settings.state.as_ref().and_then(|s| s.last(&site.target));
+    if let Some(baseline) = kept.as_ref().or(settings.baseline.as_ref()) {
         let old = crate::report::baseline::counterpart(baseline, &site.target);
         apply_baseline(&mut site, old);
     }
