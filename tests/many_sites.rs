@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::slow::{InFlight, SlowSite, serve_all, serve_on_one_host};
+use support::slow::{InFlight, SlowSite, serve_all};
 use support::{scan_json, trackaudit};
 
 fn site(tag: &str, latency_ms: u64, counters: &[&InFlight]) -> SlowSite {
@@ -137,19 +137,29 @@ fn parallel_sites_share_the_global_concurrency() {
 
 #[test]
 fn parallel_sites_keep_each_hosts_politeness() {
-    // Two targets on one host (a port each) share its --per-host limit.
+    // Two targets on one host and port (two start pages of one server) share its --per-host.
     let host = InFlight::default();
-    let sites = vec![
-        site("G-HOSTA00001", 40, &[&host]),
-        site("G-HOSTB00001", 40, &[&host]),
+    let addrs = serve_all(vec![site("G-HOSTA00001", 40, &[&host])]).expect("serve");
+    let targets = [
+        format!("http://{}/", addrs[0]),
+        format!("http://{}/p1", addrs[0]),
     ];
-    let addrs = serve_on_one_host(sites).expect("serve");
-    let code = scan_with(&addrs, &["--parallel-sites", "2", "--per-host", "1"]);
-    assert_eq!(code, 1);
-    assert!(
-        host.total() >= 2 * 6,
-        "every page of both sites was asked for"
-    );
+    let output = trackaudit()
+        .arg("scan")
+        .args(&targets)
+        .args([
+            "--parallel-sites",
+            "2",
+            "--per-host",
+            "1",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(host.total() >= 6, "the site's pages were asked for");
     assert_eq!(host.max(), 1, "one request at a time to the one host");
 
     // On two hosts the same limit lets both sites run at once.

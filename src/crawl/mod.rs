@@ -405,11 +405,11 @@ impl Crawler {
         let mut chain = vec![url.as_str().to_owned()];
         let mut current = url;
         loop {
-            let Some(host) = current.host_str().map(str::to_owned) else {
+            if current.host_str().is_none() {
                 page.error = Some("URL has no host".into());
                 return Some((page, Vec::new()));
-            };
-            let gate = self.pool.gates.for_host(&host);
+            }
+            let gate = self.pool.gates.for_host(&gate_key(&current));
             let settings = self.fetch_settings();
             let response = match fetch(&self.client, &gate, &current, settings, is_html).await {
                 Ok(response) => response,
@@ -513,7 +513,7 @@ impl Crawler {
         if !self.scope.contains(url) {
             return None;
         }
-        let gate = self.pool.gates.for_host(url.host_str().unwrap_or_default());
+        let gate = self.pool.gates.for_host(&gate_key(url));
         let settings = FetchSettings {
             max_body,
             ..self.fetch_settings()
@@ -588,7 +588,7 @@ impl Crawler {
         let Some(robots_url) = robots_url(url) else {
             return Arc::new(Robots::allow_all());
         };
-        let gate = self.pool.gates.for_host(url.host_str().unwrap_or_default());
+        let gate = self.pool.gates.for_host(&gate_key(url));
         let settings = FetchSettings {
             max_body: robots::MAX_ROBOTS_BYTES,
             ..self.fetch_settings()
@@ -651,10 +651,7 @@ impl Crawler {
 
     /// One sitemap file, decompressed and parsed; `None` when it fails or is no success.
     async fn read_sitemap(&self, file: Url) -> Option<sitemap::Sitemap> {
-        let gate = self
-            .pool
-            .gates
-            .for_host(file.host_str().unwrap_or_default());
+        let gate = self.pool.gates.for_host(&gate_key(&file));
         let response = fetch(&self.client, &gate, &file, self.fetch_settings(), |_| true)
             .await
             .ok()?;
@@ -662,6 +659,17 @@ impl Crawler {
         let xml = sitemap::decompress(body.bytes, self.config.max_body);
         Some(sitemap::parse_sitemap(&String::from_utf8_lossy(&xml)))
     }
+}
+
+/// The key of a URL's politeness gate: host and port. Sites scanned at once share the gates,
+/// and a server that never answered on one port says nothing of another port of that host
+/// (a folder served on loopback beside a dead `127.0.0.1:9`).
+fn gate_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 /// A page and the links found on it.
