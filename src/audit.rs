@@ -295,7 +295,9 @@ impl<'l> SiteAudit<'l> {
             });
         }
         // A form's receiver is a third party too: it gets what the visitor types.
-        let host_recorded = !c.third_party || c.host.as_ref().is_none_or(|h| self.record_host(h));
+        let known = c.service.is_some() || c.external.is_some();
+        let host_recorded =
+            !c.third_party || c.host.as_ref().is_none_or(|h| self.record_host(h, known));
         if c.third_party && host_recorded {
             if let Some(host) = &c.host {
                 let facts = self.facts.hosts.entry(host.clone()).or_default();
@@ -366,12 +368,39 @@ impl<'l> SiteAudit<'l> {
         }
     }
 
-    /// Whether a third-party host is (or may now be) recorded: false once the site has
-    /// [`MAX_THIRD_PARTIES`] others, and the host is then counted as left out.
-    fn record_host(&mut self, host: &str) -> bool {
+    /// Whether a third-party host is (or may now be) recorded. A host of a known service
+    /// (`known`: catalogue or external list) always is: the cap must not hide a tracker behind
+    /// junk hosts. Of the unknown hosts, the site keeps the alphabetically first ones up to
+    /// [`MAX_THIRD_PARTIES`] in all, whatever order the crawl met them in, so two scans of the same
+    /// site keep the same hosts; the others are counted as left out.
+    fn record_host(&mut self, host: &str, known: bool) -> bool {
         if self.facts.hosts.len() < MAX_THIRD_PARTIES || self.facts.hosts.contains_key(host) {
             return true;
         }
+        // The last unknown host in order makes way for a known one or one that sorts before it.
+        let last_unknown = self
+            .facts
+            .hosts
+            .iter()
+            .rev()
+            .find(|(_, f)| f.service.is_none() && f.external.is_none())
+            .map(|(h, _)| h.clone());
+        match last_unknown {
+            Some(last) if known || host < last.as_str() => {
+                self.facts.hosts.remove(&last);
+                self.count_left_out(&last);
+                true
+            }
+            _ if known => true,
+            _ => {
+                self.count_left_out(host);
+                false
+            }
+        }
+    }
+
+    /// Count a distinct host left out by [`MAX_THIRD_PARTIES`].
+    fn count_left_out(&mut self, host: &str) {
         let mut hasher = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(host, &mut hasher);
         if self
@@ -380,7 +409,6 @@ impl<'l> SiteAudit<'l> {
         {
             self.facts.third_parties_left_out += 1;
         }
-        false
     }
 
     /// The browser's account of a page: its outcome, and the cookies present after it.

@@ -401,6 +401,57 @@ fn assert_in_every_human_format(saved: &str, lines: [(&str, &str); 2]) {
     }
 }
 
+/// Class: a cap never hides a tracker and never decides the verdict. Hosts of known services
+/// are kept whatever the flood; the unknown hosts kept are the alphabetically first, not the
+/// first met (two scans keep the same ones); a page cut by a cap is never a PASS.
+#[test]
+fn caps_never_hide_a_tracker_or_make_a_pass() {
+    let addr = spawn_server(hostile::tracker_behind_a_flood(1_200, 10_001));
+    let scan = |path: &str| -> serde_json::Value {
+        let out = run(
+            &["scan", &format!("http://{addr}{path}"), "--max-depth", "0"]
+                .into_iter()
+                .chain(["--format", "json", "-q", "--fail-on", "never"])
+                .collect::<Vec<_>>(),
+        );
+        serde_json::from_slice(&out.stdout).expect("a JSON report")
+    };
+    let report = scan("/hosts");
+    let site = &report["sites"][0];
+    let hosts: Vec<&str> = site["third_parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["host"].as_str())
+        .collect();
+    assert!(
+        hosts.contains(&"www.facebook.com"),
+        "the pixel's host is kept"
+    );
+    assert!(
+        hosts.contains(&"h0.x.test"),
+        "the first host in order, met last, is kept"
+    );
+    assert!(
+        !hosts.contains(&"h999.x.test"),
+        "a host late in order is left out"
+    );
+    assert_eq!(hosts.len(), 1_000);
+    assert_eq!(site["coverage"]["third_parties_left_out"], 201);
+    assert_eq!(
+        scan("/hosts")["sites"][0]["third_parties"],
+        site["third_parties"]
+    );
+
+    let gallery = scan("/gallery");
+    let site = &gallery["sites"][0];
+    assert!(site["coverage"]["observations_left_out"].as_u64() > Some(0));
+    assert_ne!(
+        site["summary"]["verdict"], "pass",
+        "a page cut by a cap is not a pass"
+    );
+}
+
 #[test]
 fn observations_and_third_parties_are_capped_and_the_cap_is_reported() {
     let addr = spawn_server(hostile::third_party_flood(250_000));

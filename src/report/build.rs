@@ -110,11 +110,17 @@ pub fn summarize(site: &Site, fail_on: Option<Severity>) -> Summary {
         .collect();
     let count = |severity| active.iter().filter(|f| f.severity == severity).count();
     let scanned = site.pages.iter().filter(|p| p.scanned()).count();
+    // A cap hit means part of the site was not looked at: "nothing found" cannot be claimed.
+    let cut = site.pages.iter().any(|p| p.observations_left_out > 0)
+        || site
+            .coverage
+            .as_ref()
+            .is_some_and(|c| c.third_parties_left_out > 0);
     let verdict = if scanned == 0 {
         Verdict::Error
     } else if fail_on.is_some_and(|t| active.iter().any(|f| f.severity >= t)) {
         Verdict::Fail
-    } else if active.iter().any(|f| f.severity > Severity::Info) {
+    } else if cut || active.iter().any(|f| f.severity > Severity::Info) {
         Verdict::Warn
     } else {
         Verdict::Pass

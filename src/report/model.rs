@@ -484,7 +484,8 @@ pub enum Verdict {
     /// No finding at or above the fail threshold, none below it but info.
     #[default]
     Pass,
-    /// Findings below the fail threshold (other than info).
+    /// Findings below the fail threshold (other than info), or part of the site not analysed
+    /// because a cap on observations or third parties was hit.
     Warn,
     /// Findings at or above the fail threshold.
     Fail,

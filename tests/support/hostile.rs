@@ -183,6 +183,32 @@ pub fn third_party_flood(hosts: usize) -> Router {
         .route("/next", get(|| async { tagged("G-FLOODNEXT1", &[]) }))
 }
 
+/// A Meta pixel behind `junk` unknown third-party hosts named in reverse order (`h{junk-1}` first),
+/// on `/hosts`; and behind `images` same-site images, on `/gallery`.
+pub fn tracker_behind_a_flood(junk: usize, images: usize) -> Router {
+    const PIXEL: &str =
+        "<img src=\"https://www.facebook.com/tr?id=123&ev=PageView\" width=1 height=1>";
+    let hosts = move || async move {
+        let mut page = String::from("<html><head><title>Hosts</title></head><body>");
+        for n in (0..junk).rev() {
+            page.push_str(&format!("<img src=//h{n}.x.test>"));
+        }
+        page.push_str(PIXEL);
+        html(page)
+    };
+    let gallery = move || async move {
+        let mut page = String::from("<html><head><title>Gallery</title></head><body>");
+        for n in 0..images {
+            page.push_str(&format!("<img src=/img/p{n}.jpg>"));
+        }
+        page.push_str(PIXEL);
+        html(page)
+    };
+    Router::new()
+        .route("/hosts", get(hosts))
+        .route("/gallery", get(gallery))
+}
+
 /// Paths requested from a server, in order.
 #[derive(Clone, Default)]
 pub struct Requests(pub Arc<Mutex<Vec<String>>>);
