@@ -7,7 +7,7 @@
 //! pages, forms and evidence, so two scans of an unchanged site give the same report.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use url::Url;
@@ -114,6 +114,52 @@ impl SiteFacts {
     pub fn scanned_pages(&self) -> usize {
         self.pages.iter().filter(|p| p.scanned()).count()
     }
+
+    /// Name the page `old` (as shown) `new` in every fact that refers to it.
+    fn rename_page(&mut self, old: &str, new: &str) {
+        let new_url: PageUrl = Arc::from(new);
+        let rename_set = |pages: &mut BTreeSet<PageUrl>| {
+            if pages.remove(old) {
+                pages.insert(new_url.clone());
+            }
+        };
+        let rename_evidence = |evidence: &mut Vec<Evidence>| {
+            for item in evidence.iter_mut().filter(|e| e.page == old) {
+                item.page = new.to_owned();
+            }
+        };
+        let services = self
+            .services
+            .values_mut()
+            .chain(self.external.values_mut().map(|e| &mut e.facts));
+        for service in services {
+            rename_set(&mut service.pages);
+            rename_evidence(&mut service.evidence);
+        }
+        for host in self.hosts.values_mut() {
+            rename_set(&mut host.pages);
+            rename_set(&mut host.pixel_pages);
+            rename_evidence(&mut host.evidence);
+        }
+        rename_evidence(&mut self.insecure);
+        for form in self
+            .forms_to_third_party
+            .iter_mut()
+            .filter(|f| &*f.page == old)
+        {
+            form.page = new_url.clone();
+        }
+        for (page, _) in self
+            .forms_without_privacy_link
+            .iter_mut()
+            .filter(|(p, _)| &**p == old)
+        {
+            *page = new_url.clone();
+        }
+        for cookie in self.cookies.iter_mut().filter(|c| c.page == old) {
+            cookie.page = new.to_owned();
+        }
+    }
 }
 
 /// Builds [`SiteFacts`] page by page.
@@ -128,6 +174,10 @@ pub struct SiteAudit<'l> {
     /// Hashes of the hosts left out by [`MAX_THIRD_PARTIES`], so each is counted once (8 bytes
     /// a host, not the host's text).
     hosts_left_out: HashSet<u64>,
+    /// The page (as shown) first seen with each content hash.
+    by_content: HashMap<u64, PageUrl>,
+    /// Pages (as shown) whose content equals an earlier page's, and that page.
+    alias_of: HashMap<PageUrl, PageUrl>,
 }
 
 /// The order of evidence in a report and the choice under a cap: by page, then kind (a
@@ -175,6 +225,8 @@ impl<'l> SiteAudit<'l> {
             },
             seen_on_page: HashSet::new(),
             hosts_left_out: HashSet::new(),
+            by_content: HashMap::new(),
+            alias_of: HashMap::new(),
         }
     }
 
@@ -194,13 +246,16 @@ impl<'l> SiteAudit<'l> {
         }
     }
 
-    /// Record a page: its fetch result and, for an HTML page, what was observed on it.
+    /// Record a page: its fetch result and, for an HTML page, what was observed on it and the
+    /// hash of its content. A page with the content of an earlier one is recorded as that
+    /// page's alias and adds nothing else: `false`.
     pub fn add_page(
         &mut self,
         page_url: &Url,
         mut page: Page,
         observed: Option<(PageObservations, Vec<Classified>)>,
-    ) {
+        content_hash: Option<u64>,
+    ) -> bool {
         page.url = self.display(page_url);
         for redirect in &mut page.redirects {
             for end in [&mut redirect.from, &mut redirect.to] {
@@ -210,6 +265,17 @@ impl<'l> SiteAudit<'l> {
             }
         }
         let shown: PageUrl = Arc::from(page.url.as_str());
+        if let Some(hash) = content_hash {
+            if let Some(first) = self.by_content.get(&hash).cloned() {
+                if let Some(same) = self.facts.pages.iter_mut().find(|p| *p.url == *first) {
+                    same.aliases.push(page.url);
+                    same.depth = same.depth.min(page.depth);
+                }
+                self.alias_of.insert(shown, first);
+                return false;
+            }
+            self.by_content.insert(hash, shown.clone());
+        }
         self.seen_on_page.clear();
         if page_url.scheme() == "http" && !self.facts.loopback && page.status.is_some() {
             self.facts.insecure.push(Evidence {
@@ -240,12 +306,14 @@ impl<'l> SiteAudit<'l> {
             self.add_classified(&shown, page_url, classified);
         }
         self.facts.pages.push(page);
+        true
     }
 
     /// Record what a page loads through a subresource read after the page (a same-site
     /// stylesheet's `@import`s and `url()`s), as if it were observed on the page itself.
     pub fn add_loaded(&mut self, page_url: &Url, classified: Vec<Classified>) {
         let shown: PageUrl = Arc::from(self.display(page_url).as_str());
+        let shown = self.alias_of.get(&shown).cloned().unwrap_or(shown);
         self.seen_on_page.clear();
         self.add_classified(&shown, page_url, classified);
     }
@@ -634,6 +702,28 @@ impl<'l> SiteAudit<'l> {
 
     /// The facts, in an order that does not depend on the order pages arrived in.
     pub fn finish(mut self) -> SiteFacts {
+        // Which of identical pages arrived first depends on timing: the page is named by the
+        // shortest of its URLs (`/` before `/index.html`), whatever the order.
+        let mut renames = Vec::new();
+        for page in &mut self.facts.pages {
+            if page.aliases.is_empty() {
+                continue;
+            }
+            page.aliases.push(std::mem::take(&mut page.url));
+            page.aliases.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+            page.url = page.aliases.remove(0);
+            page.aliases.sort();
+            if let Some(old) = page
+                .aliases
+                .iter()
+                .find(|a| !self.alias_of.contains_key(a.as_str()))
+            {
+                renames.push((old.clone(), page.url.clone()));
+            }
+        }
+        for (old, new) in renames {
+            self.facts.rename_page(&old, &new);
+        }
         let facts = &mut self.facts;
         facts.pages.sort_by(|a, b| a.url.cmp(&b.url));
         let all_services = facts

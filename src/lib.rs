@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod classify;
+pub mod countries;
 pub mod crawl;
 pub mod error;
 pub mod evidence;

@@ -20,7 +20,7 @@ use cli::{
     OutputArgs, ReportArgs, ScanArgs,
 };
 use trackaudit::crawl::{CrawlConfig, parse_resolve};
-use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, check::check};
+use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, show, update};
 use trackaudit::observe::browser::{BrowserSettings, default_tabs, find_chromium, running_as_root};
 use trackaudit::output::{OutputPlan, OutputRequest};
 use trackaudit::policy::Policy;
@@ -455,72 +455,30 @@ fn run_lists(args: &ListsArgs) -> Result<Exit> {
     .map_err(usage)?;
     let mut stdout = std::io::stdout().lock();
     if args.check {
-        let problems = check(&catalogue);
-        if let Err(e) = trackaudit::lists::Matcher::new(&catalogue) {
-            bail!(usage(e));
-        }
-        if !problems.is_empty() {
-            for problem in &problems {
-                let _ = writeln!(std::io::stderr(), "{problem}");
+        return match show::check_catalogue(&catalogue).map_err(usage)? {
+            Ok(summary) => {
+                stdout.write_all(summary.as_bytes())?;
+                Ok(Exit::Clean)
             }
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: the catalogue has {} problems",
-                problems.len()
-            );
-            return Ok(Exit::Usage);
-        }
-        writeln!(
-            stdout,
-            "catalogue OK: {} services, {} host and URL patterns, {} organisations",
-            catalogue.services.len(),
-            catalogue.pattern_count(),
-            catalogue.organizations.len()
-        )?;
-        return Ok(Exit::Clean);
+            Err(problems) => {
+                for problem in &problems {
+                    let _ = writeln!(std::io::stderr(), "{problem}");
+                }
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: the catalogue has {} problems",
+                    problems.len()
+                );
+                Ok(Exit::Usage)
+            }
+        };
     }
-    let services: Vec<_> = match &args.search {
-        Some(text) => catalogue.search(text),
-        None => catalogue.services.iter().collect(),
-    };
-    if args.json {
-        let json = serde_json::json!({ "services": catalogue.listing(&services) });
-        writeln!(stdout, "{}", serde_json::to_string_pretty(&json)?)?;
-        return Ok(Exit::Clean);
-    }
-    for service in &services {
-        let org = catalogue.organization(&service.organization);
-        writeln!(
-            stdout,
-            "{:<28} {:<18} {} ({})  {}",
-            service.id,
-            service.category,
-            service.organization,
-            org.map_or("?", |o| o.country.as_str()),
-            service
-                .hosts
-                .iter()
-                .chain(&service.urls)
-                .take(4)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ")
-        )?;
-    }
-    if args.search.is_none() {
-        writeln!(
-            stdout,
-            "\n{} services, {} host and URL patterns",
-            catalogue.services.len(),
-            catalogue.pattern_count()
-        )?;
-    }
+    stdout.write_all(show::services(&catalogue, args.search.as_deref(), args.json).as_bytes())?;
     Ok(Exit::Clean)
 }
 
 /// `lists update`: one line per list; exit 2 when any could not be fetched.
 fn run_update(args: &cli::UpdateArgs) -> Result<Exit> {
-    use trackaudit::lists::update::{self, Outcome};
     if args.timeout == 0 {
         bail!("--timeout must be at least 1 second");
     }
@@ -533,37 +491,20 @@ fn run_update(args: &cli::UpdateArgs) -> Result<Exit> {
     let user_agent = format!("trackaudit/{}", env!("CARGO_PKG_VERSION"));
     let timeout = Duration::from_secs(args.timeout);
     let done = runtime.block_on(update::update(&plan, &dir, &user_agent, timeout))?;
+    let lines = show::update_lines(&done);
     let mut stdout = std::io::stdout().lock();
-    let mut failed = 0;
-    for list in &done {
-        match &list.outcome {
-            Outcome::Updated { bytes } => writeln!(
-                stdout,
-                "{}: updated, {} KB from {} → {}",
-                list.name,
-                bytes.div_ceil(1024),
-                list.url,
-                list.path.display()
-            )?,
-            Outcome::NotModified => writeln!(
-                stdout,
-                "{}: not modified ({})",
-                list.name,
-                list.path.display()
-            )?,
-            Outcome::Failed(message) => {
-                failed += 1;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{}: failed: {message} ({})",
-                    list.name,
-                    list.url
-                );
-            }
-        }
+    for line in &lines.done {
+        writeln!(stdout, "{line}")?;
     }
-    if failed > 0 {
-        bail!("{failed} of {} lists could not be updated", done.len());
+    for line in &lines.failed {
+        eprintln!("{line}");
+    }
+    if !lines.failed.is_empty() {
+        bail!(
+            "{} of {} lists could not be updated",
+            lines.failed.len(),
+            done.len()
+        );
     }
     Ok(Exit::Clean)
 }

@@ -196,7 +196,13 @@ pub async fn scan(
         .buffer_unordered(settings.parallel_sites.max(1));
     while let Some((index, scanned)) = running.next().await {
         match scanned {
-            None => interrupted = true,
+            // A stop before a site's turn (even before the first) still names it in the report.
+            None => {
+                interrupted = true;
+                let mut site = not_reached(&targets[index].target, settings, &lists);
+                site.name = targets[index].name.clone();
+                done[index] = Some(site);
+            }
             Some(scanned) => {
                 let (site, stopped) = scanned?;
                 interrupted |= stopped;
@@ -215,6 +221,16 @@ pub async fn scan(
     drop(running);
     let sites: Vec<Site> = done.into_iter().flatten().collect();
     Ok(header(now_rfc3339(), sites, interrupted))
+}
+
+/// A site the scan was stopped before: no page read, and the report says so.
+fn not_reached(target: &Target, settings: &ScanSettings, lists: &Lists) -> Site {
+    let facts = crate::audit::SiteFacts::default();
+    let mut site = build_site(target.label(), String::new(), facts, Vec::new(), lists);
+    site.coverage = Some(Coverage::default());
+    site.summary = summarize(&site, settings.fail_on);
+    site.error = crate::report::unscanned::reason(&site, settings.policy.lang);
+    site
 }
 
 /// The settings recorded in the report.
@@ -344,14 +360,25 @@ async fn scan_target(
                     truncated: crawled.truncated,
                     observations_left_out: 0,
                     depth: crawled.depth,
+                    aliases: Vec::new(),
                     browser: None,
                 };
-                let sheets = crawled.analysis.iter().flat_map(|(o, _)| &o.stylesheets);
-                for sheet in sheets.filter(|s| scope.contains(s)) {
-                    let pages = linked_sheets.entry(sheet.clone()).or_default();
-                    pages.insert(crawled.url.clone());
+                let sheets: Vec<Url> = crawled
+                    .analysis
+                    .iter()
+                    .flat_map(|(o, _)| &o.stylesheets)
+                    .filter(|s| scope.contains(s))
+                    .cloned()
+                    .collect();
+                // An alias of a page already seen adds nothing, its stylesheets included.
+                if audit.add_page(&crawled.url, page, crawled.analysis, crawled.content_hash) {
+                    for sheet in sheets {
+                        linked_sheets
+                            .entry(sheet)
+                            .or_default()
+                            .insert(crawled.url.clone());
+                    }
                 }
-                audit.add_page(&crawled.url, page, crawled.analysis);
             },
         )
         .await;
@@ -374,7 +401,7 @@ async fn scan_target(
         "{}: {} pages fetched, {} skipped by robots.txt",
         target.label(),
         stats.fetched,
-        stats.skipped_by_robots
+        stats.skipped_by_robots.count
     );
     // Every tab is done once the crawl is: the browser can close.
     let browser_stats = match &browser {
@@ -389,6 +416,7 @@ async fn scan_target(
             .collect()
     };
     let (not_visited_sample, excluded_sample) = (shown(&stats.not_visited), shown(&stats.excluded));
+    let skipped_by_robots_sample = shown(&stats.skipped_by_robots);
     let evidence_files = match (&evidence_dir, &har) {
         (Some(dir), Some(har)) => Some(EvidenceFiles {
             har: write_evidence(har.write(dir)),
@@ -415,9 +443,11 @@ async fn scan_target(
             .filter(|p| !p.content_type.as_deref().is_some_and(is_html))
             .count(),
         errors: facts.pages.iter().filter(|p| p.error.is_some()).count(),
+        aliases: facts.pages.iter().map(|p| p.aliases.len()).sum(),
         not_visited: stats.not_visited.count,
         not_visited_sample,
-        skipped_by_robots: stats.skipped_by_robots,
+        skipped_by_robots: stats.skipped_by_robots.count,
+        skipped_by_robots_sample,
         excluded: stats.excluded.count,
         excluded_sample,
         observations_left_out: facts.pages.iter().map(|p| p.observations_left_out).sum(),

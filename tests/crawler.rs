@@ -100,7 +100,13 @@ fn a_crawler_trap_ends_at_the_page_limit() {
     let server = misbehaving::start();
     let (_, report) = scan_json(&[&server.url("/trap/0"), "--max-pages", "25"]);
     let pages = report["sites"][0]["pages"].as_array().unwrap();
-    assert_eq!(pages.len(), 25);
+    // /trap/5?session=3 serves what /trap/5 serves: one page with an alias, but a URL fetched.
+    let aliases: usize = pages
+        .iter()
+        .map(|p| p["aliases"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(aliases > 0, "the session links are aliases");
+    assert_eq!(pages.len() + aliases, 25);
     assert!(server.hits.get("/trap/30") == 0);
 }
 
@@ -142,4 +148,21 @@ fn a_start_page_that_redirects_off_site_says_where_it_went() {
         "{start}"
     );
     assert_eq!(report["sites"][0]["summary"]["verdict"], "error");
+}
+
+#[test]
+fn urls_skipped_by_robots_are_listed_not_only_counted() {
+    let server = misbehaving::start();
+    let (_, report) = scan_json(&[&server.url("/"), "--timeout", "2"]);
+    let coverage = &report["sites"][0]["coverage"];
+    let listed: Vec<&str> = coverage["skipped_by_robots_sample"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+        .unwrap_or_default();
+    assert!(
+        listed.contains(&server.url("/private/secret").as_str()),
+        "{coverage}"
+    );
+    assert_eq!(coverage["skipped_by_robots"], listed.len(), "{coverage}");
+    assert_eq!(server.hits.get("/private/secret"), 0);
 }

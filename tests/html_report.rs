@@ -121,30 +121,46 @@ fn demo_report_has_verdict_summary_chart_findings_and_tables() {
         );
     }
 
-    // One bar per service a finding is about, plus the unknown host and the missing statement.
+    // One bar per service or host a finding is about (not the site-wide missing statement), as
+    // long as the share of pages it runs on and coloured by its most serious finding.
     let bars = select(&doc, "figure.chart svg g");
-    assert_eq!(bars.len(), 19);
-    let first_segment = |bar: &scraper::ElementRef| {
-        select_in(bar, "rect")[0]
-            .value()
-            .attr("class")
-            .map(str::to_owned)
-    };
-    assert_eq!(
-        first_segment(&bars[0]).as_deref(),
-        Some("bar-high"),
-        "worst first"
-    );
-    assert_eq!(
-        first_segment(&bars[18]).as_deref(),
-        Some("bar-low"),
-        "least last"
-    );
-    assert!(
-        select(&doc, "figure.chart svg text")
+    assert_eq!(bars.len(), 18);
+    let bar = |name: &str| {
+        let g = bars
             .iter()
-            .any(|t| text_of(t) == "Google Analytics")
+            .find(|g| text_of(&select_in(g, "title")[0]).starts_with(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("a bar for {name}"));
+        let rect = select_in(g, "rect")[0].value();
+        let width: usize = rect.attr("width").unwrap().parse().unwrap();
+        let count = text_of(select_in(g, "text.count").last().unwrap());
+        (rect.attr("class").unwrap().to_owned(), width, count)
+    };
+    let analytics = bar("Google Analytics");
+    assert_eq!(analytics.0, "bar-high");
+    assert_eq!(analytics.2, "18 of 18 pages");
+    let hotjar = bar("Hotjar");
+    assert_eq!(hotjar.0, "bar-high");
+    assert_eq!(hotjar.2, "1 of 18 pages");
+    assert_eq!(analytics.1, 18 * hotjar.1, "bar length follows the pages");
+    assert_eq!(bar("YouTube").2, "2 of 18 pages");
+    assert_eq!(bar("widgets.agendaplanner-voorbeeld.nl").0, "bar-low");
+    assert!(
+        !bars
+            .iter()
+            .any(|g| text_of(g).contains("privacy statement")),
+        "the missing privacy statement is not a recipient"
     );
+    let first = select_in(&bars[0], "rect")[0].value().attr("class");
+    assert_eq!(first, Some("bar-high"), "most serious first");
+    let last = select_in(&bars[17], "rect")[0].value().attr("class");
+    assert_eq!(last, Some("bar-low"), "least last");
+    // The site is named by its folder, not the loopback address it was served on.
+    assert_eq!(
+        text_of(&select(&doc, "head title")[0]),
+        "trackaudit — demo-school"
+    );
+    assert_eq!(text_of(&select(&doc, ".site-head h2")[0]), "demo-school");
+    assert!(!html.contains(&site.start_url), "no loopback address");
 
     let findings = select(&doc, "section.site > article.finding");
     assert_eq!(findings.len(), site.findings.len());
@@ -245,7 +261,8 @@ fn dutch_report_speaks_dutch() {
     for phrase in [
         "Samenvatting",
         "Organisaties die gegevens ontvangen buiten de EER",
-        "Bevindingen per dienst",
+        "Pagina's per dienst of host, naar de ernstigste bevinding",
+        "1 van 18 pagina's",
         "Wat is gevonden",
         "Waarom dit belangrijk is",
         "Advies",
@@ -267,7 +284,8 @@ fn dutch_report_speaks_dutch() {
         "Evidence",
         "Third parties",
         "Pages scanned",
-        "Findings per service",
+        "Pages per service",
+        " of 18 pages",
     ] {
         assert!(!text.contains(english), "no English label {english:?}");
     }
@@ -497,7 +515,7 @@ fn hostile_pages_are_rendered_as_text() {
         // The document title names the target, nothing else got in.
         assert_eq!(
             text_of(&select(&doc, "head title")[0]),
-            format!("trackaudit — {}", report.sites[0].target)
+            format!("trackaudit — {}", report.sites[0].short_name())
         );
     }
 }

@@ -326,6 +326,64 @@ fn special_output_paths_are_written_through_not_replaced() {
         json_file(&real)["sites"].is_array(),
         "its target holds the new report"
     );
+
+/// A stop that comes before any page was read (here: while the first site's server has not
+/// answered yet) still ends in a report naming every site, what was not scanned and why.
+#[test]
+fn a_stop_before_the_first_page_names_every_site_and_the_interruption() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    // Accepts connections and never answers.
+    let silent = support::spawn_serving(move |listener| async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scan.json");
+    let child = Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
+        .args(["scan", &format!("http://{silent}/")])
+        .arg(fixture("clean-school"))
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&out)
+        .env("TMPDIR", dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("trackaudit starts");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while connections.load(Ordering::SeqCst) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the scan never began");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "nothing was scanned: {stderr}"
+    );
+    let report = json_file(&out);
+    assert_eq!(report["interrupted"], true);
+    let sites = report["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 2, "both targets are in the report: {report}");
+    for site in sites {
+        let error = site["error"].as_str().unwrap_or_default();
+        assert!(error.contains("the scan was stopped"), "{site}");
+        assert_eq!(site["summary"]["verdict"], "error");
+        assert_eq!(site["coverage"]["pages_scanned"], 0);
+        let target = site["target"].as_str().unwrap();
+        assert!(
+            stderr.contains(&format!("error: {target}: Nothing was scanned")),
+            "{stderr}"
+        );
+    }
 }
 
 /// Class: a reader that goes away (`| head`, `| true`) does not change the verdict. With

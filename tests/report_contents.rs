@@ -295,3 +295,110 @@ fn the_report_says_what_the_scan_covered_and_with_which_settings() {
         "{terminal}"
     );
 }
+
+#[test]
+fn pages_with_identical_content_are_one_page_with_aliases() {
+    let site = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "index.html",
+        "<!doctype html><title>Home</title><a href=\"/index.html\">home</a> \
+         <a href=\"/about.html\">about</a> <a href=\"/about/\">about</a> \
+         <a href=\"/copy.html\">copy</a> <a href=\"/contact.html\">contact</a>",
+    );
+    let about = "<!doctype html><title>About</title><a href=\"/\">home</a>\
+        <script async src=\"https://www.googletagmanager.com/gtag/js?id=G-ALIAS1234\"></script>";
+    // The same page under three URLs: a file, a folder's index and a copy.
+    for path in ["about.html", "about/index.html", "copy.html"] {
+        write(path, about);
+    }
+    write(
+        "contact.html",
+        "<!doctype html><title>Contact</title><a href=\"/\">home</a>",
+    );
+
+    let server = serve_folder(site.path().to_path_buf());
+    let (_, by_url) = scan_json(&[&format!("http://{server}/")]);
+    let (_, by_folder) = scan_json(&[site.path().to_str().unwrap()]);
+    let paths = |report: &Value| -> Vec<(String, Vec<String>)> {
+        report["sites"][0]["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let url = p["url"].as_str().unwrap();
+                let path = url.split_once(&server.to_string()).map_or(url, |(_, p)| p);
+                let aliases = p["aliases"].as_array().map_or_else(Vec::new, |a| {
+                    a.iter()
+                        .map(|a| {
+                            let a = a.as_str().unwrap();
+                            a.split_once(&server.to_string())
+                                .map_or(a, |(_, p)| p)
+                                .to_owned()
+                        })
+                        .collect()
+                });
+                (path.to_owned(), aliases)
+            })
+            .collect()
+    };
+    let url_pages = paths(&by_url);
+    assert_eq!(
+        url_pages,
+        [
+            ("/".to_owned(), vec!["/index.html".to_owned()]),
+            (
+                "/about/".to_owned(),
+                vec!["/about.html".to_owned(), "/copy.html".to_owned()]
+            ),
+            ("/contact.html".to_owned(), vec![]),
+        ],
+        "the shortest URL names the page, the others are its aliases"
+    );
+    // A served folder folds /index.html into / before fetching: the same pages either way.
+    let folder_pages: Vec<String> = paths(&by_folder).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(folder_pages, ["/", "/about/", "/contact.html"]);
+    for report in [&by_url, &by_folder] {
+        let site = &report["sites"][0];
+        assert_eq!(
+            site["summary"]["pages"], 3,
+            "counted once: {}",
+            site["pages"]
+        );
+        let ga = support::service(site, "google-analytics").unwrap();
+        assert_eq!(ga["pages"].as_array().unwrap().len(), 1, "{ga}");
+        let finding = &support::findings(site, "non-eea-analytics")[0];
+        assert_eq!(finding["pages"].as_array().unwrap().len(), 1, "{finding}");
+    }
+    assert_eq!(by_url["sites"][0]["coverage"]["aliases"], 3);
+
+    let terminal = support::trackaudit()
+        .args(["scan", &format!("http://{server}/")])
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&terminal.stdout);
+    assert!(
+        terminal.contains("3 pages scanned · 3 URLs with the same content as a page, counted once"),
+        "{terminal}"
+    );
+    let html = support::trackaudit()
+        .args([
+            "scan",
+            &format!("http://{server}/"),
+            "--format",
+            "html",
+            "--lang",
+            "nl",
+        ])
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(
+        html.contains("zelfde inhoud, één keer geteld, ook op: <code>"),
+        "the HTML page table lists the aliases"
+    );
+}

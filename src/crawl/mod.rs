@@ -108,6 +108,9 @@ pub struct CrawledPage<T> {
     pub content_type: Option<String>,
     pub redirects: Vec<Redirect>,
     pub truncated: bool,
+    /// A hash of the decoded text of an HTML page: pages with the same hash have identical
+    /// content (`/` and `/index.html`) and are one page with aliases.
+    pub content_hash: Option<u64>,
     pub analysis: Option<T>,
 }
 
@@ -120,7 +123,8 @@ pub trait Progress: Send + Sync {
 #[derive(Debug, Default, Clone)]
 pub struct CrawlStats {
     pub fetched: usize,
-    pub skipped_by_robots: usize,
+    /// Links robots.txt disallowed (not fetched), with a sample.
+    pub skipped_by_robots: Found,
     pub interrupted: bool,
     /// In-scope URLs found but not visited because of `max_pages` or `max_depth`.
     pub not_visited: Found,
@@ -276,7 +280,7 @@ impl Crawler {
                 _ = cancel.cancelled() => {}
             }
         }
-        let mut tasks: JoinSet<Option<Option<Visited<T>>>> = JoinSet::new();
+        let mut tasks: JoinSet<(Url, Option<Option<Visited<T>>>)> = JoinSet::new();
         let mut scheduled = 0;
         loop {
             while tasks.len() < self.config.concurrency.max(1) && scheduled < self.config.max_pages
@@ -289,9 +293,12 @@ impl Crawler {
                 let analyzer = Arc::clone(&analyzer);
                 let renderer = renderer.clone();
                 let cancel = cancel.clone();
-                tasks.spawn(
-                    async move { crawler.visit(url, depth, analyzer, renderer, &cancel).await },
-                );
+                tasks.spawn(async move {
+                    let visited = crawler
+                        .visit(url.clone(), depth, analyzer, renderer, &cancel)
+                        .await;
+                    (url, visited)
+                });
             }
             if tasks.is_empty() || cancel.is_cancelled() {
                 break;
@@ -302,11 +309,11 @@ impl Crawler {
             };
             let Some(joined) = joined else { break };
             let (page, links) = match joined {
-                Ok(Some(Some(visited))) => visited,
-                Ok(Some(None)) => continue,
-                Ok(None) => {
+                Ok((_, Some(Some(visited)))) => visited,
+                Ok((_, Some(None))) => continue,
+                Ok((url, None)) => {
                     // Disallowed by robots.txt: it does not count against the page limit.
-                    stats.skipped_by_robots += 1;
+                    stats.skipped_by_robots.add(&url);
                     scheduled -= 1;
                     continue;
                 }
@@ -396,6 +403,7 @@ impl Crawler {
             content_type: None,
             redirects: Vec::new(),
             truncated: false,
+            content_hash: None,
             analysis: None,
         };
         if !allowed {
@@ -480,13 +488,14 @@ impl Crawler {
                 let text = decode_html(&body.bytes, content_type.as_deref());
                 drop(body);
                 markup_guard::check(&text)?;
-                Ok(analyzer(&page_url, &text))
+                Ok((content_hash(&text), analyzer(&page_url, &text)))
             })
             .await;
             drop(_slot);
             return match analysis {
-                Ok(Ok(analysis)) => {
+                Ok(Ok((hash, analysis))) => {
                     drop(_bytes);
+                    page.content_hash = Some(hash);
                     let Analysis { links, payload } = analysis;
                     page.analysis = Some(payload);
                     Some((page, links))
@@ -693,4 +702,13 @@ fn is_html(content_type: Option<&str>) -> bool {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The hash of a page's decoded text (SipHash through std's `DefaultHasher`, whose fixed keys
+/// give the same hash for the same text within a run), mixed with its length.
+fn content_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish() ^ (text.len() as u64).rotate_left(32)
 }

@@ -18,6 +18,16 @@ pub struct Text {
     pub nl: String,
 }
 
+impl Service {
+    /// The service's name in a report's language.
+    pub fn name_in(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::Nl if !self.name_nl.is_empty() => &self.name_nl,
+            _ => &self.name,
+        }
+    }
+}
+
 impl Text {
     pub fn get(&self, lang: crate::Lang) -> &str {
         match lang {
@@ -31,7 +41,12 @@ impl Text {
 #[serde(deny_unknown_fields)]
 pub struct Service {
     pub id: String,
+    /// The name a report in English shows (brand names stay as they are).
     pub name: String,
+    /// The name a report in Dutch shows: a translated description where the English name
+    /// describes ("Instagram embeds and feeds"), a short Dutch note on what a bare brand does.
+    #[serde(default)]
+    pub name_nl: String,
     pub organization: String,
     pub category: String,
     #[serde(default)]

@@ -100,6 +100,9 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
         if service.name.trim().is_empty() {
             problems.push(format!("{at}: empty name"));
         }
+        if service.name_nl.trim().is_empty() {
+            problems.push(format!("{at}: no name_nl (the name a Dutch report shows)"));
+        }
         match catalogue.organization(&service.organization) {
             None => problems.push(format!(
                 "{at}: organisation {:?} is not in organizations.toml",
@@ -226,6 +229,23 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
         }
     }
     let j = &catalogue.jurisdictions;
+    let countries = catalogue
+        .organizations
+        .iter()
+        .map(|o| (o.name.as_str(), o.country.as_str()))
+        .chain(j.eea.iter().map(|c| ("the EEA", c.as_str())))
+        .chain(
+            j.adequacy
+                .iter()
+                .map(|a| ("an adequacy decision", a.country.as_str())),
+        );
+    for (whose, code) in countries {
+        if !code.is_empty() && crate::countries::name(crate::Lang::En, code).is_none() {
+            problems.push(format!(
+                "country {code:?} of {whose} has no name in src/countries.rs (English and Dutch)"
+            ));
+        }
+    }
     if j.eea.len() != 30 {
         problems.push(format!(
             "jurisdictions: the EEA has 30 member states, the list has {}",

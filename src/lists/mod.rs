@@ -9,6 +9,7 @@ mod disconnect;
 pub mod external;
 mod filter_list;
 pub mod matcher;
+pub mod show;
 pub mod update;
 
 pub use catalogue::{Catalogue, Service, ServiceIdx, Text, Transfer};

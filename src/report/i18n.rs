@@ -158,8 +158,27 @@ pub fn recipient(lang: Lang, organization: &str, country: &str, transfer: Transf
     }
 }
 
+/// "1 page", "2 pages" / "1 pagina", "2 pagina's", with the thousands separator.
+pub fn pages(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 page".into(),
+        (Lang::En, n) => format!("{} pages", thousands(lang, n)),
+        (Lang::Nl, 1) => "1 pagina".into(),
+        (Lang::Nl, n) => format!("{} pagina's", thousands(lang, n)),
+    }
+}
+
+/// "3 of 18 pages" / "3 van 18 pagina's" (the plural follows the total).
+pub fn pages_of(lang: Lang, n: usize, total: usize) -> String {
+    let of = match lang {
+        Lang::En => "of",
+        Lang::Nl => "van",
+    };
+    format!("{} {of} {}", thousands(lang, n), pages(lang, total))
+}
+
 /// A number with the language's thousands separator: 1,240 / 1.240.
-fn thousands(lang: Lang, n: usize) -> String {
+pub fn thousands(lang: Lang, n: usize) -> String {
     let digits = n.to_string();
     let sep = if lang == Lang::Nl { '.' } else { ',' };
     let mut out = String::new();
@@ -194,6 +213,20 @@ pub fn coverage(lang: Lang, c: &crate::report::model::Coverage) -> String {
                 " — pagina- of dieptelimiet bereikt, nog {} URL's gevonden",
                 n(c.not_visited)
             )
+        };
+    }
+    if c.aliases > 0 {
+        line += &match (en, c.aliases) {
+            (true, 1) => " · 1 URL with the same content as a page, counted once".to_owned(),
+            (true, a) => format!(
+                " · {} URLs with the same content as a page, counted once",
+                n(a)
+            ),
+            (false, 1) => " · 1 URL met dezelfde inhoud als een pagina, één keer geteld".to_owned(),
+            (false, a) => format!(
+                " · {} URL's met dezelfde inhoud als een pagina, één keer geteld",
+                n(a)
+            ),
         };
     }
     let mut part = |count: usize, en_text: &str, nl_text: &str| {

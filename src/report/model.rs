@@ -102,8 +102,15 @@ pub struct Coverage {
     /// The first of them (up to 20).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_visited_sample: Vec<String>,
+    /// URLs that served the same content as a page of the report: counted once, listed in
+    /// that page's `aliases`.
+    #[serde(default)]
+    pub aliases: usize,
     /// URLs robots.txt disallowed (not fetched; with `--ignore-robots` always 0).
     pub skipped_by_robots: usize,
+    /// The first of them (up to 20).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_by_robots_sample: Vec<String>,
     /// URLs left out by `--include` / `--exclude`, with the first of them (up to 20).
     pub excluded: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -282,6 +289,10 @@ pub struct Page {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub observations_left_out: usize,
     pub depth: usize,
+    /// Other URLs of the site that served exactly the same content (`/index.html` beside `/`),
+    /// sorted. They count as this one page; the page's URL is the shortest of them all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// What the browser saw of this page (`--engine chromium`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<PageBrowser>,
@@ -318,6 +329,28 @@ impl Site {
     /// The service a finding is about, if any.
     pub fn service_of(&self, finding: &Finding) -> Option<&ServiceReport> {
         self.service(finding.service.as_deref()?)
+    }
+
+    /// The site's name for a reader: the name the targets file gave it, else the host of a URL
+    /// target (`www.school.nl`), the last part of a folder target (`public` for `./public/`),
+    /// else the target as given.
+    pub fn short_name(&self) -> String {
+        if let Some(name) = self.name.as_deref().filter(|n| !n.is_empty()) {
+            return name.to_owned();
+        }
+        if let Ok(url) = url::Url::parse(&self.target)
+            && let Some(host) = url.host_str()
+        {
+            return host.to_owned();
+        }
+        std::path::Path::new(&self.target)
+            .components()
+            .rev()
+            .find_map(|c| match c {
+                std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .unwrap_or_else(|| self.target.clone())
     }
 }
 
