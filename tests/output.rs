@@ -326,6 +326,7 @@ fn special_output_paths_are_written_through_not_replaced() {
         json_file(&real)["sites"].is_array(),
         "its target holds the new report"
     );
+}
 
 /// A stop that comes before any page was read (here: while the first site's server has not
 /// answered yet) still ends in a report naming every site, what was not scanned and why.
