@@ -159,6 +159,12 @@ impl SiteFacts {
         for cookie in self.cookies.iter_mut().filter(|c| c.page == old) {
             cookie.page = new.to_owned();
         }
+        for item in self.storage.iter_mut().filter(|s| s.page == old) {
+            item.page = new.to_owned();
+        }
+        for blocked in self.blocked_cookies.iter_mut().filter(|b| b.page == old) {
+            blocked.page = new.to_owned();
+        }
     }
 }
 
