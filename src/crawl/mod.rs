@@ -339,7 +339,7 @@ impl Crawler {
             // what was recorded so far); fetches not finished were stopped.
             let drain = async {
                 while let Some(joined) = tasks.join_next().await {
-                    if let Ok(Some(Some((page, _)))) = joined {
+                    if let Ok((_, Some(Some((page, _))))) = joined {
                         stats.fetched += 1;
                         sink(page);
                     }
