@@ -497,7 +497,7 @@ fn run_update(args: &cli::UpdateArgs) -> Result<Exit> {
         writeln!(stdout, "{line}")?;
     }
     for line in &lines.failed {
-        eprintln!("{line}");
+        let _ = writeln!(std::io::stderr(), "{line}");
     }
     if !lines.failed.is_empty() {
         bail!(
