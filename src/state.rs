@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! DIR/www.school.nl-1a2b3c4d5e6f7a8b/last.json                      the last complete scan
-//! DIR/www.school.nl-1a2b3c4d5e6f7a8b/history/20261130T040326Z.json   the last N scans, newest last
+//! DIR/www.school.nl-1a2b3c4d5e6f7a8b/history/20261130T040326Z-000.json   the last N scans, newest last
 //! ```
 //!
 //! Each file is a JSON report of that one site (`trackaudit report` renders it). Every file is
@@ -87,7 +87,7 @@ impl StateDir {
         let json = crate::report::to_json(&report);
         let folder = self.site_dir(&site.target);
         let history = folder.join("history");
-        let entry = history.join(format!("{}.json", stamp(&report.finished_at)));
+        let entry = history_entry(&history, &stamp(&report.finished_at));
         let written = |path: &Path| -> Result<(), Error> {
             crate::output::write_file(path, json.as_bytes()).map_err(|e| Error::io(path, e))
         };
@@ -122,6 +122,15 @@ impl StateDir {
             }
         }
     }
+}
+
+/// A new history file for a scan finished at `stamp`: `{stamp}-000.json`, or the next free
+/// number when scans finish within the same second (names still sort by time).
+fn history_entry(history: &Path, stamp: &str) -> PathBuf {
+    (0..1000)
+        .map(|n| history.join(format!("{stamp}-{n:03}.json")))
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| history.join(format!("{stamp}-999.json")))
 }
 
 /// `2026-11-30T04:03:26Z` → `20261130T040326Z`: sorts by time as a file name.
@@ -171,5 +180,16 @@ mod tests {
             "{hostile}"
         );
         assert_eq!(stamp("2026-11-30T04:03:26Z"), "20261130T040326Z");
+    }
+
+    /// Class: scans that finish within the same second each keep their history entry.
+    #[test]
+    fn scans_in_the_same_second_keep_their_own_history_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = history_entry(dir.path(), "20261130T040326Z");
+        std::fs::write(&first, "{}").unwrap();
+        let second = history_entry(dir.path(), "20261130T040326Z");
+        assert_ne!(first, second);
+        assert!(first < second, "names sort by time: {first:?} {second:?}");
     }
 }
