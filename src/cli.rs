@@ -80,7 +80,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub per_host: usize,
 
-    /// Wait at least this many milliseconds between requests to one host
+    /// Wait at least this many milliseconds between requests to one host (at most 60000)
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub delay: u64,
 

@@ -36,20 +36,35 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-/// [`read_bounded`], as UTF-8 text.
+/// [`read_bounded`], as UTF-8 text, without the byte order mark that Notepad and Excel put at
+/// the start of a UTF-8 file (it would otherwise become part of the first target or key).
 pub fn read_text_bounded(path: &Path, limit: u64) -> Result<String, Error> {
     let bytes = read_bounded(path, limit)?;
-    String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         Error::io(
             path,
             std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
         )
-    })
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Class: text files saved by Windows tools start with a UTF-8 byte order mark.
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schools.txt");
+        std::fs::write(&path, "\u{feff}https://www.school.nl/  De Linde\n").unwrap();
+        let text = read_text_bounded(&path, 1024).unwrap();
+        assert_eq!(text, "https://www.school.nl/  De Linde\n");
+    }
 
     #[test]
     fn an_endless_file_is_too_large() {

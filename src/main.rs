@@ -229,6 +229,12 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
             "--concurrency and --per-host must be at least 1"
         )));
     }
+    // A politeness delay longer than a minute a request turns a scan into days; it is a typo.
+    if args.delay > 60_000 {
+        bail!(usage(anyhow::anyhow!(
+            "--delay must be at most 60000 ms (one minute between requests to a host)"
+        )));
+    }
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         bail!(usage(anyhow::anyhow!(
             "--timeout must be more than 0 and at most 3600 seconds"

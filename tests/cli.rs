@@ -60,6 +60,18 @@ fn usage_errors_exit_with_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--output"));
+    // Out-of-range values are refused before the scan, with a message that states the range.
+    for (flag, value, says) in [
+        ("--delay", "99999999999", "at most 60000 ms"),
+        ("--timeout", "0", "more than 0 and at most 3600"),
+        ("--csv-separator", "\"", "punctuation character"),
+    ] {
+        trackaudit()
+            .args(["scan", "https://example.org/", flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
 }
 
 #[test]

@@ -550,6 +550,12 @@ fn private_addresses_are_refused_unless_allowed() {
             error.contains(&format!("resolves to {ip}")) && error.contains("--allow-private"),
             "{ip}: {error}"
         );
+        // The hint names the guard, not a misspelt name (the refusal travels as a DNS error).
+        let why = report["sites"][0]["error"].as_str().unwrap_or_default();
+        assert!(
+            why.contains("private, loopback or link-local") && !why.contains("spelling"),
+            "{ip}: {why}"
+        );
     }
     assert!(seen.paths().is_empty(), "fetched: {:?}", seen.paths());
 

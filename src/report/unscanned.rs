@@ -75,6 +75,20 @@ fn hint(page: &Page, lang: Lang) -> Option<String> {
             )
         });
     }
+    // The address guard answers through the resolver, so its refusal also reads "dns error".
+    if error.contains("--allow-private") {
+        return Some(if en {
+            format!(
+                "{host} resolves to a private, loopback or link-local address, which is not fetched: \
+                 scan an intranet site with --allow-private."
+            )
+        } else {
+            format!(
+                "{host} verwijst naar een privé-, loopback- of link-local-adres, dat niet wordt opgehaald: \
+                 scan een intranetsite met --allow-private."
+            )
+        });
+    }
     if error.contains("dns") || error.contains("failed to lookup") {
         return Some(if en {
             format!("The name {host} was not found (DNS): check the spelling and the network.")
