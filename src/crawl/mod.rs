@@ -485,7 +485,8 @@ impl Crawler {
             let content_type = page.content_type.clone();
             let page_url = page.url.clone();
             let analysis = tokio::task::spawn_blocking(move || -> Result<_, Pathological> {
-                let text = decode_html(&body.bytes, content_type.as_deref());
+                let text =
+                    markup_guard::without_nul(decode_html(&body.bytes, content_type.as_deref()));
                 drop(body);
                 markup_guard::check(&text)?;
                 Ok((content_hash(&text), analyzer(&page_url, &text)))

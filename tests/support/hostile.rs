@@ -155,14 +155,29 @@ pub fn pathological_markup() -> Router {
         html(format!("<html><body><div{attributes}>x</div>"))
     };
     let many = || async { html(format!("<html><body>{}", "<i></i>".repeat(1_200_000))) };
+    let stray = || async { html(format!("<html><body>{}", "<".repeat(1_000_000))) };
+    // NULs before a tag: the page is read (without them) and the tag is found.
+    let nul = || async {
+        html(format!(
+            "<html><body>{}<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-AFTERNUL01\"></script>",
+            "\0".repeat(1_000_000)
+        ))
+    };
     Router::new()
         .route(
             "/",
-            get(|| async { tagged("G-NORMAL0001", &["/deep", "/attributes", "/many"]) }),
+            get(|| async {
+                tagged(
+                    "G-NORMAL0001",
+                    &["/deep", "/attributes", "/many", "/stray", "/nul"],
+                )
+            }),
         )
         .route("/deep", get(deep))
         .route("/attributes", get(attributes))
         .route("/many", get(many))
+        .route("/stray", get(stray))
+        .route("/nul", get(nul))
 }
 
 /// A page that loads an image from each of `hosts` distinct third-party hosts (after a Google
