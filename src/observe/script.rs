@@ -339,7 +339,8 @@ fn context(code: &str, quote: usize) -> Context<'_> {
         ',' => {
             // `xhr.open('GET', 'https://…')`, `el.setAttribute('src', 'https://…')`
             let lower = before.to_ascii_lowercase();
-            let tail = &lower[lower.len().saturating_sub(40)..];
+            // The last 40 bytes, from a character boundary (a page's script may be any UTF-8).
+            let tail = &lower[lower.floor_char_boundary(lower.len().saturating_sub(40))..];
             if tail.contains("setattribute('src'")
                 || tail.contains("setattribute(\"src\"")
                 || [
@@ -638,5 +639,32 @@ mod tests {
         assert!(texts("'é\\").is_empty());
         assert!(texts("'\\u{110000}https://x.nl'").is_empty());
         assert!(texts("\"\\u00").is_empty());
+    }
+
+    /// Class: byte offsets computed back from a position land on character boundaries (found by
+    /// fuzzing: a two-byte character 40 bytes before a `, '…'` argument panicked the page's
+    /// analysis).
+    #[test]
+    fn multibyte_text_before_an_argument_does_not_panic() {
+        for filler in ["é", "€", "😀"] {
+            for n in 0..50 {
+                let code = format!("{}, 'https://t.example/p'", filler.repeat(n));
+                assert_eq!(texts(&code), ["https://t.example/p"], "{code}");
+            }
+        }
+        // The inputs the fuzzer found, kept in the repository.
+        let found =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/script_urls");
+        let inputs: Vec<_> = std::fs::read_dir(found).unwrap().flatten().collect();
+        assert!(
+            !inputs.is_empty(),
+            "the fuzzer's inputs are in the repository"
+        );
+        for entry in inputs {
+            let code = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            for url in urls_in_script(&code) {
+                assert!(code.is_char_boundary(url.offset), "{:?}", entry.path());
+            }
+        }
     }
 }
