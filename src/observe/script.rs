@@ -340,7 +340,11 @@ fn context(code: &str, quote: usize) -> Context<'_> {
             // `xhr.open('GET', 'https://…')`, `el.setAttribute('src', 'https://…')`
             let lower = before.to_ascii_lowercase();
             // The last 40 bytes, from a character boundary (a page's script may be any UTF-8).
-            let tail = &lower[lower.floor_char_boundary(lower.len().saturating_sub(40))..];
+            let mut start = lower.len().saturating_sub(40);
+            while !lower.is_char_boundary(start) {
+                start += 1;
+            }
+            let tail = &lower[start..];
             if tail.contains("setattribute('src'")
                 || tail.contains("setattribute(\"src\"")
                 || [
