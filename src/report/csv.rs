@@ -45,22 +45,32 @@ pub const COLUMNS: [&str; 16] = [
 ///
 /// `lang` is accepted like every renderer's, but changes nothing: see the module comment.
 pub fn render(report: &Report, _lang: Lang, separator: u8) -> String {
+    let rows = report.sites.iter().flat_map(site_rows);
+    table(&COLUMNS, rows, separator)
+}
+
+/// A CSV table: the header, then the rows, `separator` between fields, every cell through
+/// [`neutralize::csv_cell`] (text from scanned pages must not become a spreadsheet formula).
+/// Every row has as many cells as `header` (the `N`).
+pub fn table<const N: usize>(
+    header: &[&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+    separator: u8,
+) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .delimiter(separator)
         .from_writer(Vec::new());
     // Writing to memory cannot fail and every record has the same length as the header.
     writer
-        .write_record(COLUMNS)
+        .write_record(header)
         .expect("CSV header is written to memory");
-    for site in &report.sites {
-        for row in site_rows(site) {
-            writer
-                .write_record(
-                    row.iter()
-                        .map(|cell| neutralize::csv_cell(cell).into_owned()),
-                )
-                .expect("CSV row is written to memory");
-        }
+    for row in rows {
+        writer
+            .write_record(
+                row.iter()
+                    .map(|cell| neutralize::csv_cell(cell).into_owned()),
+            )
+            .expect("CSV row is written to memory");
     }
     let bytes = writer.into_inner().expect("CSV writer flushes to memory");
     // Every field came from a `&str`, so the bytes are UTF-8.

@@ -4,7 +4,6 @@
 
 use crate::Lang;
 use crate::lists::Transfer;
-use crate::neutralize;
 use crate::report::model::{Report, ServiceReport, Severity, Site, Verdict};
 
 /// One organisation outside the EEA that receives visitors' data from a site, with its country,
@@ -148,27 +147,10 @@ pub const COLUMNS: [&str; 13] = [
 
 /// `--format sites-csv`: one row per site, in the report's order, for the DPO's spreadsheet of
 /// all schools. Lists in a cell are joined with `; ` (the csv crate quotes such a cell when the
-/// separator is `;`); every cell goes through [`neutralize::csv_cell`], since names of services
+/// separator is `;`); every cell goes through [`crate::neutralize::csv_cell`], since names of services
 /// and hosts can come from scanned pages.
 pub fn render_csv(report: &Report, separator: u8) -> String {
-    let mut writer = ::csv::WriterBuilder::new()
-        .delimiter(separator)
-        .from_writer(Vec::new());
-    // Writing to memory cannot fail and every record has the same length as the header.
-    writer
-        .write_record(COLUMNS)
-        .expect("CSV header is written to memory");
-    for site in &report.sites {
-        let row = site_row(site);
-        writer
-            .write_record(
-                row.iter()
-                    .map(|cell| neutralize::csv_cell(cell).into_owned()),
-            )
-            .expect("CSV row is written to memory");
-    }
-    let bytes = writer.into_inner().expect("CSV writer flushes to memory");
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::report::csv::table(&COLUMNS, report.sites.iter().map(site_row), separator)
 }
 
 fn site_row(site: &Site) -> [String; 13] {
