@@ -573,11 +573,15 @@ fn web_storage_of_third_party_frames_is_recorded_without_values() {
 fn cookies_the_browser_refused_are_recorded_with_the_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out/");
-    let report = scan_gtm_school_to(&out, &[]);
+    // With several Chromiums on two busy cores the iframe's beacon can come after the page was
+    // judged quiet (seen about once in three full runs of this file): a second scan tells such a
+    // timing miss from a broken feature, which misses in both.
+    let report = (0..2)
+        .map(|_| scan_gtm_school_to(&out, &[]))
+        .find(|r| r["sites"][0]["blocked_cookies"].is_array())
+        .expect("refused cookies recorded in one of two scans");
     let site = &report["sites"][0];
-    let blocked = site["blocked_cookies"]
-        .as_array()
-        .expect("refused cookies recorded");
+    let blocked = site["blocked_cookies"].as_array().unwrap();
     let refused = |name: &str| {
         blocked
             .iter()
