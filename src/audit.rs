@@ -104,6 +104,9 @@ pub struct SiteFacts {
     pub storage: Vec<StorageReport>,
     /// Cookies the browser refused, one per name, domain, action and reasons.
     pub blocked_cookies: Vec<BlockedCookieReport>,
+    /// Consent management platforms whose script or request was seen, by their index in
+    /// [`crate::lists::Catalogue::cmps`].
+    pub cmp_platforms: BTreeSet<usize>,
     /// Pages loaded in the browser, and the requests they made.
     pub browser_pages: usize,
     pub browser_requests: usize,
@@ -343,6 +346,16 @@ impl<'l> SiteAudit<'l> {
 
     fn add_observation(&mut self, page: &PageUrl, page_url: &Url, c: Classified) {
         let o = &c.observation;
+        if let Some(url) = o
+            .url
+            .as_ref()
+            .filter(|_| o.kind != EvidenceKind::FormAction)
+        {
+            let cmps = &self.lists.catalogue.cmps;
+            if let Some(i) = cmps.iter().position(|rule| rule.loads_from(url)) {
+                self.facts.cmp_platforms.insert(i);
+            }
+        }
         let evidence = Evidence {
             page: page.to_string(),
             kind: o.kind,

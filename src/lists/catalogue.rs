@@ -161,6 +161,9 @@ struct ListFile {
     dpf: Option<Dpf>,
     #[serde(default)]
     alias: Vec<DomainAlias>,
+    /// Consent management platforms (`cmp.toml`): not services, kept apart.
+    #[serde(default)]
+    cmp: Vec<super::cmp::CmpRule>,
 }
 
 /// The legal footing of a transfer of a visitor's data to an organisation.
@@ -202,6 +205,8 @@ pub struct Catalogue {
     pub aliases: Vec<DomainAlias>,
     /// Which file each service came from, for error messages.
     pub sources: Vec<String>,
+    /// The consent management platforms, in the order of their files.
+    pub cmps: Vec<super::cmp::CmpRule>,
 }
 
 impl Catalogue {
@@ -245,6 +250,7 @@ impl Catalogue {
             catalogue.organizations.extend(file.organization);
             catalogue.categories.extend(file.category);
             catalogue.aliases.extend(file.alias);
+            catalogue.cmps.extend(file.cmp);
             catalogue.jurisdictions.eea.extend(file.eea);
             catalogue.jurisdictions.adequacy.extend(file.adequacy);
             if let Some(dpf) = file.dpf {

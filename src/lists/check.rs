@@ -82,24 +82,12 @@ pub const KNOWN_CATEGORIES: &[&str] = &[
 /// Every problem found; empty means the catalogue is valid.
 pub fn check(catalogue: &Catalogue) -> Vec<String> {
     let mut problems = Vec::new();
-    let id_pattern = Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*$").expect("static regex");
-
     let mut ids = HashSet::new();
     let mut host_owner: HashMap<String, &str> = HashMap::new();
     let mut url_owner: HashMap<String, &str> = HashMap::new();
     for (service, source) in catalogue.services.iter().zip(&catalogue.sources) {
         let at = format!("{source}: service {:?}", service.id);
-        if !id_pattern.is_match(&service.id) {
-            problems.push(format!(
-                "{at}: id must be lowercase letters, digits and dashes"
-            ));
-        }
-        if !ids.insert(service.id.as_str()) {
-            problems.push(format!("{at}: duplicate id"));
-        }
-        if service.name.trim().is_empty() {
-            problems.push(format!("{at}: empty name"));
-        }
+        check_entry(&mut problems, &at, &service.id, &service.name, &mut ids);
         if service.name_nl.trim().is_empty() {
             problems.push(format!("{at}: no name_nl (the name a Dutch report shows)"));
         }
@@ -255,7 +243,33 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
     if j.dpf.country.is_empty() {
         problems.push("jurisdictions: [dpf] country is missing".into());
     }
+    problems.extend(super::cmp::check(&catalogue.cmps, |id| {
+        catalogue.service_by_id(id).is_some()
+    }));
     problems
+}
+
+/// The id of a service or a consent platform: well formed and unique; its name not empty.
+pub(super) fn check_entry<'a>(
+    problems: &mut Vec<String>,
+    at: &str,
+    id: &'a str,
+    name: &str,
+    ids: &mut HashSet<&'a str>,
+) {
+    static ID: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*$").expect("static regex"));
+    if !ID.is_match(id) {
+        problems.push(format!(
+            "{at}: id must be lowercase letters, digits and dashes"
+        ));
+    }
+    if !ids.insert(id) {
+        problems.push(format!("{at}: duplicate id"));
+    }
+    if name.trim().is_empty() {
+        problems.push(format!("{at}: empty name"));
+    }
 }
 
 fn check_text(problems: &mut Vec<String>, at: &str, field: &str, text: &Text) {

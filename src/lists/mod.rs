@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod catalogue;
 pub mod check;
+pub mod cmp;
 mod cookies;
 mod disconnect;
 pub mod external;
@@ -13,6 +14,7 @@ pub mod show;
 pub mod update;
 
 pub use catalogue::{Catalogue, Service, ServiceIdx, Text, Transfer};
+pub use cmp::CmpRule;
 pub use external::{ExternalLists, ExternalMatch};
 pub use matcher::{Matcher, SignatureHit};
 

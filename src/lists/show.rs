@@ -16,10 +16,11 @@ pub fn check_catalogue(catalogue: &Catalogue) -> Result<Result<String, Vec<Strin
         return Ok(Err(problems));
     }
     Ok(Ok(format!(
-        "catalogue OK: {} services, {} host and URL patterns, {} organisations\n",
+        "catalogue OK: {} services, {} host and URL patterns, {} organisations, {} consent platforms\n",
         catalogue.services.len(),
         catalogue.pattern_count(),
-        catalogue.organizations.len()
+        catalogue.organizations.len(),
+        catalogue.cmps.len()
     )))
 }
 

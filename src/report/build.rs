@@ -2,7 +2,10 @@
 
 use crate::audit::SiteFacts;
 use crate::lists::{Lists, Transfer};
-use crate::report::model::{Finding, ServiceReport, Severity, Site, Summary, ThirdParty, Verdict};
+use crate::report::model::{
+    ConsentPlatform, ConsentReport, Finding, ServiceReport, Severity, Site, Summary, ThirdParty,
+    Verdict,
+};
 
 pub fn build_site(
     target: String,
@@ -94,11 +97,25 @@ pub fn build_site(
         blocked_cookies: facts.blocked_cookies,
         browser: None,
         evidence_files: None,
+        consent: consent(&facts.cmp_platforms, lists),
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,
         coverage: None,
     }
+}
+
+/// The consent platforms detected, by their index in the catalogue's table; `None` when none was.
+fn consent(platforms: &std::collections::BTreeSet<usize>, lists: &Lists) -> Option<ConsentReport> {
+    let platforms: Vec<ConsentPlatform> = platforms
+        .iter()
+        .filter_map(|&i| lists.catalogue.cmps.get(i))
+        .map(|rule| ConsentPlatform {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+        })
+        .collect();
+    (!platforms.is_empty()).then_some(ConsentReport { platforms })
 }
 
 /// Counts and verdict of a site; suppressed findings count for neither.

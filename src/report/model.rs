@@ -78,6 +78,9 @@ pub struct Site {
     /// The evidence files written for this site (`--evidence DIR`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence_files: Option<EvidenceFiles>,
+    /// The consent management platforms found on the site; absent when none was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentReport>,
     pub summary: Summary,
     /// How much of the site the scan covered (absent in reports of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,6 +243,21 @@ pub struct EvidenceFiles {
     /// A PNG screenshot of the start page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screenshot: Option<String>,
+}
+
+/// What the scan found of the site's consent management: the platforms (`tracker-lists/cmp.toml`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ConsentReport {
+    /// Platforms detected, in the table's order: by a script or request of theirs (both
+    /// engines).
+    pub platforms: Vec<ConsentPlatform>,
+}
+
+/// A consent management platform, by its id in `tracker-lists/cmp.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ConsentPlatform {
+    pub id: String,
+    pub name: String,
 }
 
 /// First or third party, as seen from the scanned site's registrable domain.
