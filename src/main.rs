@@ -418,7 +418,7 @@ fn use_color(color: ColorArg, terminal: bool) -> bool {
 }
 
 fn run_report(args: &ReportArgs) -> Result<Exit> {
-    let report = report::read_json(&args.input).map_err(usage)?;
+    let mut report = report::read_json(&args.input).map_err(usage)?;
     let plan = output_plan(&args.out, false)?;
     plan.prepare()?;
     let lang = match args.out.lang {
@@ -426,6 +426,9 @@ fn run_report(args: &ReportArgs) -> Result<Exit> {
         None if !report.lang.is_empty() => Lang::from_locale(&report.lang),
         None => lang(None),
     };
+    // Findings carry their rule and parameters: they are worded in the language asked for.
+    let catalogue = Catalogue::embedded().map_err(usage)?;
+    trackaudit::policy::texts::localize(&mut report, &catalogue, lang);
     plan.write(&report, &render_options(&args.out, lang))?;
     Ok(Exit::Clean)
 }

@@ -485,6 +485,10 @@ async fn scan_target(
     if let Some(baseline) = kept.as_ref().or(settings.baseline.as_ref()) {
         let old = crate::report::baseline::counterpart(baseline, &site.target);
         apply_baseline(&mut site, old);
+        // The baseline may be in the other language: gone findings are worded in this one.
+        for finding in &mut site.resolved {
+            crate::policy::texts::reword(finding, &lists.catalogue, settings.policy.lang);
+        }
     }
     site.summary = summarize(&site, settings.fail_on);
     site.error = crate::report::unscanned::reason(&site, settings.policy.lang);

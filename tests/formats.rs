@@ -545,7 +545,7 @@ fn markdown_summarises_the_site_with_verdict_counts_and_a_table_worst_first() {
     assert!(rows.iter().any(|r| {
         r.contains("`tracking-pixel` Tracking pixel: Meta Pixel")
             && r.contains("Meta Pixel (Meta Platforms, Inc.)")
-            && r.contains("US · EU–US Data Privacy Framework")
+            && r.contains("United States · EU–US Data Privacy Framework")
     }));
     assert!(text.contains("**Third parties (18):** `analytics.tiktok.com`, "));
     assert!(text.contains("and 6 more"));

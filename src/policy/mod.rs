@@ -2,15 +2,16 @@
 
 pub mod config;
 pub mod rules;
+pub mod texts;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::Lang;
 use crate::audit::{PageUrl, SiteFacts, cookie_evidence};
-use crate::lists::{Lists, Service, Text, Transfer};
+use crate::lists::{Lists, Service, Transfer};
 use crate::observe::shorten;
 use crate::report::model::{CookieReport, Party};
-use crate::report::model::{Evidence, Finding, Severity};
+use crate::report::model::{Evidence, Finding, Severity, Subject};
 use crate::scope::registrable_domain;
 use rules::{Rule, rule};
 
@@ -118,31 +119,29 @@ impl Findings<'_> {
         self.policy.lang
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         rule: &Rule,
-        subject: &str,
+        about: Subject,
         service: Option<About<'_>>,
         host: Option<String>,
-        advice: Text,
         pages: impl IntoIterator<Item = PageUrl>,
         evidence: &[Evidence],
     ) {
-        let lang = self.lang();
         let mut severity = self.policy.severity(rule);
         if rule.id == rules::VIDEO_EMBED && service.is_some_and(|s| s.privacy_enhanced) {
             severity = severity.min(Severity::Low);
         }
         let pages: BTreeSet<PageUrl> = pages.into_iter().collect();
-        self.findings.push(Finding {
+        let mut finding = Finding {
             rule: rule.id.to_owned(),
             severity,
             service: service.map(|s| s.id.to_owned()),
             host,
-            title: format!("{}: {subject}", rule.title().get(lang)),
-            rationale: rule.rationale().get(lang).to_owned(),
-            advice: advice.get(lang).to_owned(),
+            title: String::new(),
+            rationale: String::new(),
+            advice: String::new(),
+            about: Some(about),
             pages: pages.iter().map(|p| p.to_string()).collect(),
             evidence: evidence
                 .iter()
@@ -151,28 +150,28 @@ impl Findings<'_> {
                 .collect(),
             status: None,
             suppressed: None,
-        });
+        };
+        texts::reword(&mut finding, &self.lists.catalogue, self.lang());
+        self.findings.push(finding);
     }
 
     fn services(&mut self, facts: &SiteFacts) {
         let catalogue = &self.lists.catalogue;
         for (&idx, service_facts) in &facts.services {
             let service = &catalogue.services[idx];
-            let subject = subject_with_loaded(service, service_facts, self.lists, self.lang());
+            let loaded: Vec<String> = service_facts
+                .loaded
+                .iter()
+                .map(|&i| catalogue.services[i].id.clone())
+                .collect();
             for rule_id in rules_for_service(service, catalogue.transfer(service)) {
-                let rule = rule(rule_id);
-                let advice =
-                    if rule_id == rules::NON_EEA_ANALYTICS && service.category != "analytics" {
-                        rule.advice()
-                    } else {
-                        service.advice.clone()
-                    };
                 self.push(
-                    rule,
-                    &subject,
+                    rule(rule_id),
+                    Subject::Service {
+                        loaded: loaded.clone(),
+                    },
                     Some(service.into()),
                     None,
-                    advice,
                     service_facts.pages.iter().cloned(),
                     &service_facts.evidence,
                 );
@@ -181,17 +180,10 @@ impl Findings<'_> {
         for (id, external) in &facts.external {
             let info = &external.info;
             let transfer = catalogue.transfer_for_country(&info.country, info.dpf);
-            // The subject names the list: the knowledge comes from it, not from the catalogue.
-            // A list that names no country leaves the jurisdiction open: the title says so
-            // rather than let "outside the EEA" pass for a known fact.
-            let subject = if transfer == Transfer::Unknown {
-                let unknown = match self.lang() {
-                    Lang::En => "organisation and country unknown",
-                    Lang::Nl => "organisatie en land onbekend",
-                };
-                format!("{} ({}; {unknown})", info.name, info.list)
-            } else {
-                format!("{} ({})", info.name, info.list)
+            let subject = Subject::Listed {
+                name: info.name.clone(),
+                list: info.list.to_string(),
+                jurisdiction_unknown: transfer == Transfer::Unknown,
             };
             let about = About {
                 id,
@@ -199,13 +191,11 @@ impl Findings<'_> {
             };
             let rules = rules_for_category(info.category, false, transfer);
             for rule_id in &rules {
-                let rule = rule(rule_id);
                 self.push(
-                    rule,
-                    &subject,
+                    rule(rule_id),
+                    subject.clone(),
                     Some(about),
                     None,
-                    rule.advice(),
                     external.facts.pages.iter().cloned(),
                     &external.facts.evidence,
                 );
@@ -230,10 +220,9 @@ impl Findings<'_> {
                     .collect();
                 self.push(
                     rule,
-                    &subject,
+                    subject.clone(),
                     Some(about),
                     None,
-                    rule.advice(),
                     pixel_pages,
                     &evidence,
                 );
@@ -257,10 +246,9 @@ impl Findings<'_> {
             };
             self.push(
                 rule,
-                host,
+                Subject::Host,
                 None,
                 Some(host.clone()),
-                rule.advice(),
                 pages.iter().cloned(),
                 &host_facts.evidence,
             );
@@ -285,7 +273,6 @@ impl Findings<'_> {
         let rule = rule(rules::FORM_TO_THIRD_PARTY);
         for ((service, host), forms) in by_receiver {
             let service = service.map(|i| &catalogue.services[i]);
-            let subject = service.map_or(host, |s| s.name.as_str());
             let evidence: Vec<Evidence> = forms
                 .iter()
                 .map(|f| form_evidence(&f.page, Some(f.action.clone()), &f.snippet))
@@ -293,10 +280,9 @@ impl Findings<'_> {
             let host = service.is_none().then(|| host.to_owned());
             self.push(
                 rule,
-                subject,
+                Subject::FormReceiver,
                 service.map(About::from),
                 host,
-                rule.advice(),
                 forms.iter().map(|f| f.page.clone()),
                 &evidence,
             );
@@ -308,23 +294,11 @@ impl Findings<'_> {
             return;
         }
         let rule = rule(rules::INSECURE_TRANSPORT);
-        let subject = match self.lang() {
-            Lang::En => "http instead of https",
-            Lang::Nl => "http in plaats van https",
-        };
         let pages = facts
             .insecure
             .iter()
             .map(|e| PageUrl::from(e.page.as_str()));
-        self.push(
-            rule,
-            subject,
-            None,
-            None,
-            rule.advice(),
-            pages,
-            &facts.insecure,
-        );
+        self.push(rule, Subject::PlainHttp, None, None, pages, &facts.insecure);
     }
 
     fn privacy_statement(&mut self, facts: &SiteFacts) {
@@ -332,19 +306,11 @@ impl Findings<'_> {
             return;
         }
         let rule = rule(rules::MISSING_PRIVACY_STATEMENT);
-        let lang = self.lang();
         if !facts.any_privacy_link {
-            let subject = match lang {
-                Lang::En => "not linked from any page",
-                Lang::Nl => "op geen enkele pagina gelinkt",
-            };
             let pages = facts.pages.first().map(|p| PageUrl::from(p.url.as_str()));
-            self.push(rule, subject, None, None, rule.advice(), pages, &[]);
+            let subject = Subject::PrivacyStatementNotLinked;
+            self.push(rule, subject, None, None, pages, &[]);
         } else if !facts.forms_without_privacy_link.is_empty() {
-            let subject = match lang {
-                Lang::En => "form asks for personal data",
-                Lang::Nl => "formulier vraagt om persoonsgegevens",
-            };
             let evidence: Vec<Evidence> = facts
                 .forms_without_privacy_link
                 .iter()
@@ -354,7 +320,8 @@ impl Findings<'_> {
                 .forms_without_privacy_link
                 .iter()
                 .map(|(p, _)| p.clone());
-            self.push(rule, subject, None, None, rule.advice(), pages, &evidence);
+            let subject = Subject::FormWithoutPrivacyLink;
+            self.push(rule, subject, None, None, pages, &evidence);
         }
     }
 }
@@ -388,48 +355,21 @@ impl Findings<'_> {
             for ((service, domain), cookies) in groups {
                 let service = service.map(|i| &services[i]);
                 let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
-                let subject = format!(
-                    "{} ({})",
-                    service.map_or(domain.as_str(), |s| s.name.as_str()),
-                    shorten(&names.join(", "), 120)
-                );
+                let subject = Subject::Cookies {
+                    names: shorten(&names.join(", "), 120),
+                };
                 let evidence: Vec<Evidence> = cookies.iter().map(|c| cookie_evidence(c)).collect();
                 self.push(
                     rule,
-                    &subject,
+                    subject,
                     service.map(About::from),
                     service.is_none().then_some(domain),
-                    rule.advice(),
                     cookies.iter().map(|c| PageUrl::from(c.page.as_str())),
                     &evidence,
                 );
             }
         }
     }
-}
-
-/// A service's name, and what its scripts loaded when the browser saw that (a tag manager's
-/// finding then names the services it brought in).
-fn subject_with_loaded(
-    service: &Service,
-    facts: &crate::audit::ServiceFacts,
-    lists: &Lists,
-    lang: Lang,
-) -> String {
-    if facts.loaded.is_empty() {
-        return service.name.clone();
-    }
-    let mut names: Vec<&str> = facts
-        .loaded
-        .iter()
-        .map(|&i| lists.catalogue.services[i].name.as_str())
-        .collect();
-    names.sort_unstable();
-    let loaded = match lang {
-        Lang::En => "loaded",
-        Lang::Nl => "laadde",
-    };
-    format!("{} ({loaded}: {})", service.name, names.join(", "))
 }
 
 /// Evidence of a form: the page, where it posts to, and its start tag.

@@ -264,6 +264,11 @@ pub fn browser_only(id: &str) -> bool {
     matches!(id, COOKIE_BEFORE_CONSENT | THIRD_PARTY_COOKIE)
 }
 
+/// The rule with this id, if there is one (a saved report may name a rule of another version).
+pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
 pub fn rule(id: &str) -> &'static Rule {
     RULES
         .iter()

@@ -159,6 +159,7 @@ mod tests {
             title: String::new(),
             rationale: String::new(),
             advice: String::new(),
+            about: None,
             pages: pages.iter().map(|p| p.to_string()).collect(),
             evidence: Vec::new(),
             status: None,

@@ -26,6 +26,7 @@ pub fn build_site(
             ServiceReport {
                 id: s.id.clone(),
                 name: s.name.clone(),
+                name_nl: s.name_nl.clone(),
                 organization: s.organization.clone(),
                 country: catalogue.country_of(s).to_owned(),
                 category: s.category.clone(),
@@ -53,6 +54,7 @@ pub fn build_site(
         ServiceReport {
             id: info.id.clone(),
             name: info.name.clone(),
+            name_nl: String::new(),
             organization: info.organization.clone(),
             country: info.country.clone(),
             category: info.category.to_owned(),

@@ -306,7 +306,7 @@ fn masthead(out: &mut Html, report: &Report, lang: Lang) {
             report.tool.name,
             report.tool.version,
             t(lang, T::Engine),
-            report.engine,
+            i18n::engine(lang, &report.engine),
         ))
         .raw("</p>\n");
     if report.interrupted {
@@ -404,7 +404,7 @@ fn across_sites(out: &mut Html, sites: &[Site], lang: Lang) {
         .count();
     let outside = sites
         .iter()
-        .filter(|s| !crate::report::sites::recipients(s).is_empty())
+        .filter(|s| !crate::report::sites::recipients(s, lang).is_empty())
         .count();
     out.el("h3", "", t(lang, T::AcrossSites)).raw("\n");
     let headline = match lang {
@@ -416,7 +416,7 @@ fn across_sites(out: &mut Html, sites: &[Site], lang: Lang) {
         ),
     };
     out.el("p", "across-headline", &headline).raw("\n");
-    let tallies = crate::report::sites::tally(sites);
+    let tallies = crate::report::sites::tally(sites, lang);
     if tallies.is_empty() {
         return;
     }
@@ -558,20 +558,30 @@ fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {
         s.info,
         severity_word(lang, Severity::Info).to_lowercase(),
     );
-    let sentence = match lang {
-        Lang::En => format!(
-            "{} pages of {} were scanned ({} errors). Findings: {counts}. The pages make a visitor's browser contact {} third parties.",
-            s.pages,
-            site.title(),
-            s.errors,
-            s.third_parties
+    let pages = i18n::pages(lang, s.pages);
+    let errors = i18n::amount(lang, s.errors, ("error", "errors"), ("fout", "fouten"));
+    let parties = i18n::amount(
+        lang,
+        s.third_parties,
+        ("third party", "third parties"),
+        ("derde partij", "derde partijen"),
+    );
+    let sentence = match (lang, s.pages) {
+        (Lang::En, 1) => format!(
+            "{pages} of {} was scanned ({errors}). Findings: {counts}. The page makes a visitor's browser contact {parties}.",
+            site.title()
         ),
-        Lang::Nl => format!(
-            "Van {} zijn {} pagina's gescand ({} fouten). Bevindingen: {counts}. De pagina's laten de browser van een bezoeker {} derde partijen benaderen.",
-            site.title(),
-            s.pages,
-            s.errors,
-            s.third_parties
+        (Lang::En, _) => format!(
+            "{pages} of {} were scanned ({errors}). Findings: {counts}. The pages make a visitor's browser contact {parties}.",
+            site.title()
+        ),
+        (Lang::Nl, 1) => format!(
+            "Van {} is {pages} gescand ({errors}). Bevindingen: {counts}. De pagina laat de browser van een bezoeker {parties} benaderen.",
+            site.title()
+        ),
+        (Lang::Nl, _) => format!(
+            "Van {} zijn {pages} gescand ({errors}). Bevindingen: {counts}. De pagina's laten de browser van een bezoeker {parties} benaderen.",
+            site.title()
         ),
     };
     out.el("p", "", &sentence).raw("\n");
@@ -581,7 +591,7 @@ fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {
 
 fn outside_eea(out: &mut Html, site: &Site, lang: Lang) {
     out.el("h5", "", t(lang, T::OutsideEea)).raw("\n");
-    let list = recipients(site);
+    let list = recipients(site, lang);
     if list.is_empty() {
         out.el("p", "muted", t(lang, T::NoneOutsideEea)).raw("\n");
         return;
@@ -599,7 +609,7 @@ fn outside_eea(out: &mut Html, site: &Site, lang: Lang) {
     for r in &list {
         out.raw("<tr>")
             .el("td", "", r.organization)
-            .el("td", "", country(lang, r.country))
+            .el("td", "", &country(lang, r.country))
             .el("td", "", i18n::transfer(lang, r.transfer))
             .el("td", "", &r.services.join(", "))
             .raw("</tr>\n");
@@ -607,12 +617,8 @@ fn outside_eea(out: &mut Html, site: &Site, lang: Lang) {
     out.raw("</tbody>\n</table>\n");
 }
 
-fn country(lang: Lang, code: &str) -> &str {
-    if code.is_empty() {
-        label(lang, Label::Unknown)
-    } else {
-        code
-    }
+fn country(lang: Lang, code: &str) -> String {
+    crate::countries::shown(lang, code)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,12 +633,12 @@ struct Bar {
     severity: Severity,
 }
 
-fn bars(site: &Site) -> Vec<Bar> {
+fn bars(site: &Site, lang: Lang) -> Vec<Bar> {
     let mut bars: Vec<Bar> = Vec::new();
     for finding in active(site) {
         let service = site.service_of(finding);
         let label = match (service, &finding.host) {
-            (Some(service), _) => service.name.clone(),
+            (Some(service), _) => service.name_in(lang).to_owned(),
             (None, Some(host)) => host.clone(),
             (None, None) => continue,
         };
@@ -678,7 +684,7 @@ const COUNT_WIDTH: usize = 120;
 /// Bars as long as the share of the scanned pages the service runs on: a tracker on every
 /// page reaches the end of the axis, one on a single page stays short.
 fn chart(out: &mut Html, site: &Site, lang: Lang) {
-    let bars = bars(site);
+    let bars = bars(site, lang);
     if bars.is_empty() {
         return;
     }
@@ -838,7 +844,7 @@ fn what_was_found(out: &mut Html, site: &Site, finding: &Finding, lang: Lang) {
     };
     if let Some(service) = site.service_of(finding) {
         row(out, label(lang, Label::Service));
-        out.text(&service.name).raw("</dd>");
+        out.text(service.name_in(lang)).raw("</dd>");
         row(out, label(lang, Label::Organisation));
         out.text(&format!(
             "{} ({})",
@@ -1083,9 +1089,9 @@ fn third_parties(out: &mut Html, site: &Site, lang: Lang) {
             .raw("</td>");
         match service {
             Some(s) => out
-                .el("td", "", &s.name)
+                .el("td", "", s.name_in(lang))
                 .el("td", "", &s.organization)
-                .el("td", "", country(lang, &s.country))
+                .el("td", "", &country(lang, &s.country))
                 .el("td", "", i18n::transfer(lang, s.transfer)),
             None => out
                 .raw("<td>—</td>")
@@ -1136,6 +1142,7 @@ fn stored_table(
 
 /// Words of the browser's tables, per language.
 struct StoredWords {
+    lang: Lang,
     unknown: &'static str,
     first: &'static str,
     third: &'static str,
@@ -1144,11 +1151,13 @@ struct StoredWords {
 fn stored_words(lang: Lang) -> StoredWords {
     match lang {
         Lang::En => StoredWords {
+            lang,
             unknown: "unknown",
             first: "first",
             third: "third",
         },
         Lang::Nl => StoredWords {
+            lang,
             unknown: "onbekend",
             first: "eerste",
             third: "derde",
@@ -1164,9 +1173,10 @@ fn party_word(party: Party, words: &StoredWords) -> String {
     .to_owned()
 }
 
-/// The name of a service of the site by its id, the id when the site does not list it.
+/// The name (in the table's language) of a service of the site by its id, the id when the site
+/// does not list it.
 fn service_name(site: &Site, id: Option<&str>, words: &StoredWords) -> String {
-    id.map(|id| site.service(id).map_or(id, |s| s.name.as_str()))
+    id.map(|id| site.service(id).map_or(id, |s| s.name_in(words.lang)))
         .unwrap_or(words.unknown)
         .to_owned()
 }

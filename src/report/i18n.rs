@@ -143,10 +143,11 @@ pub fn transfer(lang: Lang, transfer: Transfer) -> &'static str {
     }
 }
 
-/// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages visited, 0 errors"
-/// Who receives a service's data and on what footing: "Google LLC · US · transfer: …", or
-/// "self-hosted: no transfer" when the service runs on the institution's own server.
+/// Who receives a service's data and on what footing: "Google LLC · United States · transfer:
+/// …" (the country given by its code, shown by name), or "self-hosted: no transfer" when the
+/// service runs on the institution's own server.
 pub fn recipient(lang: Lang, organization: &str, country: &str, transfer: Transfer) -> String {
+    let country = crate::countries::shown(lang, country);
     match (lang, transfer) {
         (Lang::En, Transfer::None) => "self-hosted: no transfer".into(),
         (Lang::Nl, Transfer::None) => "zelf gehost: geen doorgifte".into(),
@@ -177,6 +178,26 @@ pub fn pages_of(lang: Lang, n: usize, total: usize) -> String {
     format!("{} {of} {}", thousands(lang, n), pages(lang, total))
 }
 
+/// The engine a scan used, for people: `static` is the HTML as served, `chromium` the pages
+/// loaded in a browser; another value (a later version's) as it is.
+pub fn engine(lang: Lang, engine: &str) -> String {
+    match (lang, engine) {
+        (Lang::En, "static") => "static (the HTML as served)".into(),
+        (Lang::Nl, "static") => "statisch (de HTML zoals geleverd)".into(),
+        (Lang::En, "chromium") => "Chromium (pages loaded in a browser)".into(),
+        (Lang::Nl, "chromium") => "Chromium (pagina's geladen in een browser)".into(),
+        _ => engine.to_owned(),
+    }
+}
+
+/// A count with its noun, singular for 1: `amount(lang, 1, ("error", "errors"), ("fout",
+/// "fouten"))` is "1 error" / "1 fout".
+pub fn amount(lang: Lang, n: usize, en: (&str, &str), nl: (&str, &str)) -> String {
+    let (singular, plural) = if lang == Lang::En { en } else { nl };
+    let noun = if n == 1 { singular } else { plural };
+    format!("{} {noun}", thousands(lang, n))
+}
+
 /// A number with the language's thousands separator: 1,240 / 1.240.
 pub fn thousands(lang: Lang, n: usize) -> String {
     let digits = n.to_string();
@@ -205,13 +226,15 @@ pub fn coverage(lang: Lang, c: &crate::report::model::Coverage) -> String {
     if c.not_visited > 0 {
         line += &if en {
             format!(
-                " — page or depth limit reached, {} more URLs found",
-                n(c.not_visited)
+                " — page or depth limit reached, {} more {} found",
+                n(c.not_visited),
+                if c.not_visited == 1 { "URL" } else { "URLs" }
             )
         } else {
             format!(
-                " — pagina- of dieptelimiet bereikt, nog {} URL's gevonden",
-                n(c.not_visited)
+                " — pagina- of dieptelimiet bereikt, nog {} {} gevonden",
+                n(c.not_visited),
+                if c.not_visited == 1 { "URL" } else { "URL's" }
             )
         };
     }
@@ -306,10 +329,13 @@ pub fn limits(lang: Lang, c: &crate::report::model::Coverage) -> Option<String> 
     Some(format!("{head}: {}", parts.join(" · ")))
 }
 
+/// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages visited, 0 errors", with
+/// the singular where a count is 1 ("1 third party", "1 pagina bezocht", "1 fout").
 pub fn counts(lang: Lang, s: &Summary) -> String {
     let sev = |severity| self::severity(lang, severity).to_lowercase();
+    let word = |n, en, nl| amount(lang, n, en, nl);
     format!(
-        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {}, {} {}",
+        "{} {} · {} {} · {} {} · {} {} · {} · {}, {}",
         s.high,
         sev(Severity::High),
         s.medium,
@@ -318,12 +344,17 @@ pub fn counts(lang: Lang, s: &Summary) -> String {
         sev(Severity::Low),
         s.info,
         sev(Severity::Info),
-        s.third_parties,
-        label(lang, Label::ThirdParties),
-        s.pages,
-        label(lang, Label::PagesScanned),
-        s.errors,
-        label(lang, Label::Errors),
+        word(
+            s.third_parties,
+            ("third party", "third parties"),
+            ("derde partij", "derde partijen")
+        ),
+        word(
+            s.pages,
+            ("page visited", "pages visited"),
+            ("pagina bezocht", "pagina's bezocht")
+        ),
+        word(s.errors, ("error", "errors"), ("fout", "fouten")),
     )
 }
 

@@ -221,17 +221,17 @@ fn status_label(status: FindingStatus, lang: Lang) -> &'static str {
 }
 
 fn service_lines(out: &mut String, service: &ServiceReport, lang: Lang) {
-    let country = if service.country.is_empty() {
-        label(lang, Label::Unknown)
-    } else {
-        &service.country
-    };
     let _ = writeln!(
         out,
         "{}: {} · {}",
         label(lang, Label::Service),
-        service.name,
-        i18n::recipient(lang, &service.organization, country, service.transfer)
+        service.name_in(lang),
+        i18n::recipient(
+            lang,
+            &service.organization,
+            &service.country,
+            service.transfer
+        )
     );
     if !service.tracking_ids.is_empty() {
         let _ = writeln!(

@@ -27,7 +27,7 @@ fn render_unchecked(report: &Report, lang: Lang) -> String {
         out,
         "**trackaudit {}** · {} · {}",
         escape(&report.tool.version),
-        escape(&report.engine),
+        escape(&i18n::engine(lang, &report.engine)),
         escape(&report.started_at)
     );
     if report.interrupted {
@@ -138,7 +138,7 @@ fn findings_table(out: &mut String, site: &Site, lang: Lang) {
 fn finding_cells(site: &Site, finding: &Finding, lang: Lang) -> Vec<String> {
     let service = site.service_of(finding);
     let who = match (service, &finding.host) {
-        (Some(s), _) => format!("{} ({})", escape(&s.name), escape(&s.organization)),
+        (Some(s), _) => format!("{} ({})", escape(s.name_in(lang)), escape(&s.organization)),
         (None, Some(host)) => code_cell(host),
         (None, None) => "—".to_owned(),
     };
@@ -148,7 +148,7 @@ fn finding_cells(site: &Site, finding: &Finding, lang: Lang) -> Vec<String> {
         }
         (Some(s), _) => format!(
             "{} · {}",
-            escape(or_unknown(&s.country, lang)),
+            escape(&crate::countries::shown(lang, &s.country)),
             i18n::transfer(lang, s.transfer)
         ),
         (None, Some(_)) => label(lang, Label::Unknown).to_owned(),
@@ -270,14 +270,6 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang) {
             "Een IP-adres dat naar een derde partij gaat, is een persoonsgegeven onder de AVG. Doorgifte buiten de EER mag alleen met een adequaatheidsbesluit of passende waarborgen: laat de FG dit beoordelen.",
         )
     );
-}
-
-fn or_unknown(country: &str, lang: Lang) -> &str {
-    if country.is_empty() {
-        label(lang, Label::Unknown)
-    } else {
-        country
-    }
 }
 
 /// Backslash-escape what would start Markdown, HTML or a table cell, and keep the text on one

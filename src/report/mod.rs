@@ -69,7 +69,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Csv => csv::render(report, lang, options.csv_separator),
         Format::Markdown => markdown::render(report, lang),
         Format::Junit => junit::render(report, lang, options.fail_on),
-        Format::SitesCsv => sites::render_csv(report, options.csv_separator),
+        Format::SitesCsv => sites::render_csv(report, lang, options.csv_separator),
     }
 }
 

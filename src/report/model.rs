@@ -405,7 +405,12 @@ pub struct Redirect {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ServiceReport {
     pub id: String,
+    /// The catalogue's name (English).
     pub name: String,
+    /// The name a report in Dutch shows (absent for services of external lists and in
+    /// reports of older versions).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_nl: String,
     pub organization: String,
     pub country: String,
     pub category: String,
@@ -503,6 +508,10 @@ pub struct Finding {
     #[serde(default)]
     pub rationale: String,
     pub advice: String,
+    /// What the finding is about: the parameters title and advice are made from, so the
+    /// report can be worded again in either language (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<Subject>,
     pub pages: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
@@ -512,6 +521,48 @@ pub struct Finding {
     /// reason, but counts for neither the summary nor the exit code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
+}
+
+/// What a finding is about, besides its `service` and `host`: the parameters its words are
+/// made from (`kind` names the variant).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Subject {
+    /// The finding's catalogue service; `loaded`: ids of the services its scripts loaded.
+    Service {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        loaded: Vec<String>,
+    },
+    /// A service of an external list: its name there, the list, and whether the list left
+    /// its organisation's country unknown.
+    Listed {
+        name: String,
+        list: String,
+        #[serde(default)]
+        jurisdiction_unknown: bool,
+    },
+    /// The finding's host, which no service claims.
+    Host,
+    /// A form posts to the finding's service or host.
+    FormReceiver,
+    /// Cookies (their names, shortened) of the finding's service or of its host's domain.
+    Cookies { names: String },
+    /// Pages, forms or resources over plain http.
+    PlainHttp,
+    /// No page links a privacy statement.
+    PrivacyStatementNotLinked,
+    /// A form asks for personal data with no privacy statement linked on its page.
+    FormWithoutPrivacyLink,
+}
+
+impl ServiceReport {
+    /// The service's name in a report's language.
+    pub fn name_in(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::Nl if !self.name_nl.is_empty() => &self.name_nl,
+            _ => &self.name,
+        }
+    }
 }
 
 /// A configured suppression, as applied to a finding or reported when expired.

@@ -16,8 +16,8 @@ pub struct Recipient<'a> {
 }
 
 /// Organisations outside the EEA that receive data from `site`, in the order their services
-/// appear (services by the number of pages).
-pub fn recipients(site: &Site) -> Vec<Recipient<'_>> {
+/// appear (services by the number of pages), services named in `lang`.
+pub fn recipients(site: &Site, lang: Lang) -> Vec<Recipient<'_>> {
     let mut list: Vec<Recipient> = Vec::new();
     let outside = site
         .services
@@ -34,12 +34,12 @@ pub fn recipients(site: &Site) -> Vec<Recipient<'_>> {
             .iter_mut()
             .find(|r| r.organization == service.organization)
         {
-            Some(known) => known.services.push(&service.name),
+            Some(known) => known.services.push(service.name_in(lang)),
             None => list.push(Recipient {
                 organization: &service.organization,
                 country: &service.country,
                 transfer: service.transfer,
-                services: vec![&service.name],
+                services: vec![service.name_in(lang)],
             }),
         }
     }
@@ -54,16 +54,16 @@ pub fn receives_data(site: &Site, service: &ServiceReport) -> bool {
         .any(|tp| service.hosts.contains(&tp.host))
 }
 
-/// The names of the services with an active (not suppressed) high finding, in the order of the
-/// findings.
-pub fn high_services(site: &Site) -> Vec<&str> {
+/// The names (in `lang`) of the services with an active (not suppressed) high finding, in the
+/// order of the findings.
+pub fn high_services(site: &Site, lang: Lang) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
     for finding in &site.findings {
         if finding.severity != Severity::High || finding.suppressed.is_some() {
             continue;
         }
         let name = match site.service_of(finding) {
-            Some(service) => service.name.as_str(),
+            Some(service) => service.name_in(lang),
             None => match &finding.host {
                 Some(host) => host.as_str(),
                 None => continue,
@@ -88,8 +88,9 @@ pub struct ServiceTally {
 }
 
 /// Every service found on any site, with the number of sites it is on: most sites first, then
-/// by name. Sites that could not be scanned are left out of the counts and of `scanned`.
-pub fn tally(sites: &[Site]) -> Vec<ServiceTally> {
+/// by name (in `lang`). Sites that could not be scanned are left out of the counts and of
+/// `scanned`.
+pub fn tally(sites: &[Site], lang: Lang) -> Vec<ServiceTally> {
     let mut tallies: Vec<ServiceTally> = Vec::new();
     for site in sites.iter().filter(|s| s.summary.verdict != Verdict::Error) {
         for service in &site.services {
@@ -97,7 +98,7 @@ pub fn tally(sites: &[Site]) -> Vec<ServiceTally> {
                 Some(known) => known.sites += 1,
                 None => tallies.push(ServiceTally {
                     id: service.id.clone(),
-                    name: service.name.clone(),
+                    name: service.name_in(lang).to_owned(),
                     organization: service.organization.clone(),
                     country: service.country.clone(),
                     sites: 1,
@@ -149,17 +150,21 @@ pub const COLUMNS: [&str; 13] = [
 /// all schools. Lists in a cell are joined with `; ` (the csv crate quotes such a cell when the
 /// separator is `;`); every cell goes through [`crate::neutralize::csv_cell`], since names of services
 /// and hosts can come from scanned pages.
-pub fn render_csv(report: &Report, separator: u8) -> String {
-    crate::report::csv::table(&COLUMNS, report.sites.iter().map(site_row), separator)
+pub fn render_csv(report: &Report, lang: Lang, separator: u8) -> String {
+    crate::report::csv::table(
+        &COLUMNS,
+        report.sites.iter().map(|site| site_row(site, lang)),
+        separator,
+    )
 }
 
-fn site_row(site: &Site) -> [String; 13] {
+fn site_row(site: &Site, lang: Lang) -> [String; 13] {
     let s = &site.summary;
     let scanned = site.coverage.as_ref().map_or_else(
         || site.pages.iter().filter(|p| p.scanned()).count(),
         |c| c.pages_scanned,
     );
-    let organizations: Vec<String> = recipients(site)
+    let organizations: Vec<String> = recipients(site, lang)
         .iter()
         .map(|r| format!("{} ({})", r.organization, r.country))
         .collect();
@@ -174,7 +179,7 @@ fn site_row(site: &Site) -> [String; 13] {
         scanned.to_string(),
         s.errors.to_string(),
         s.third_parties.to_string(),
-        high_services(site).join("; "),
+        high_services(site, lang).join("; "),
         organizations.join("; "),
         site.error.clone().unwrap_or_default(),
     ]

@@ -69,7 +69,9 @@ fn render_clean(report: &Report, lang: Lang, color: bool) -> String {
         "{}",
         paint.dim(&format!(
             "trackaudit {} · {} · {}",
-            report.tool.version, report.engine, report.started_at
+            report.tool.version,
+            i18n::engine(lang, &report.engine),
+            report.started_at
         ))
     );
     if report.interrupted {
@@ -160,11 +162,10 @@ fn finding_block(
         },
     );
     if let Some(service) = service {
-        let country = or_unknown(&service.country, lang);
         let recipient = i18n::recipient(
             lang,
             or_unknown(&service.organization, lang),
-            country,
+            &service.country,
             service.transfer,
         );
         let _ = writeln!(out, "{indent}{recipient} · {pages} {pages_label}");
@@ -285,9 +286,9 @@ fn third_parties(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         let who = match service {
             Some(s) => format!(
                 "{} ({}, {})",
-                s.name,
+                s.name_in(lang),
                 or_unknown(&s.organization, lang),
-                or_unknown(&s.country, lang)
+                crate::countries::shown(lang, &s.country)
             ),
             None => format!("— {}", label(lang, Label::Unknown)),
         };
