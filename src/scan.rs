@@ -12,12 +12,14 @@ use crate::audit::SiteAudit;
 use crate::classify::{Classified, classify_page};
 use crate::crawl::Renderer;
 use crate::crawl::folder::FolderServer;
-use crate::crawl::{Analysis, Analyzer, CrawlConfig, CrawlPool, Crawler, Progress};
+use crate::crawl::{AddressPolicy, Analysis, Analyzer, CrawlConfig, CrawlPool, Crawler, Progress};
 use crate::error::Error;
 use crate::evidence;
 use crate::lists::Lists;
 use crate::neutralize;
-use crate::observe::browser::{BrowserSettings, RenderedPage, SiteBrowser, browser_observations};
+use crate::observe::browser::{
+    AddressGuard, BrowserSettings, RenderedPage, SiteBrowser, browser_observations,
+};
 use crate::observe::stylesheets::Stylesheets;
 use crate::observe::{PageObservations, observe_html};
 use crate::policy::config::{ActiveSuppression, apply_suppressions};
@@ -309,8 +311,18 @@ async fn scan_target(
         fold_index_html: matches!(target, Target::Folder(_)),
         ..settings.crawl.clone()
     };
+    let guard = match &settings.browser {
+        Some(browser) => address_guard(&settings.crawl, browser, &start).await?,
+        None => None,
+    };
     let browser = match &settings.browser {
-        Some(browser) => Some(Arc::new(SiteBrowser::launch(browser).await?)),
+        Some(browser) => {
+            let mut browser = browser.clone();
+            if let Some(guard) = &guard {
+                browser.args.extend(guard.chromium_flags());
+            }
+            Some(Arc::new(SiteBrowser::launch(&browser).await?))
+        }
         None => None,
     };
     let renderer = browser.as_ref().map(|b| {
@@ -460,6 +472,10 @@ async fn scan_target(
         cdp_parse_errors: stats.parse_errors,
         restarts: stats.restarts,
         error: None,
+        refused_addresses: guard
+            .as_ref()
+            .map(AddressGuard::refused)
+            .unwrap_or_default(),
     });
     let findings = assess(&facts, lists, &settings.policy);
     let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
@@ -503,6 +519,29 @@ impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// The private-address guard for the site's Chromium (see README "Private addresses"): none
+/// with `--allow-private`, or when the user routes Chromium through a proxy of their own.
+async fn address_guard(
+    crawl: &CrawlConfig,
+    browser: &BrowserSettings,
+    start: &Url,
+) -> Result<Option<AddressGuard>, Error> {
+    if crawl.allow_private {
+        return Ok(None);
+    }
+    if browser.args.iter().any(|a| a.starts_with("--proxy-server")) {
+        tracing::warn!(
+            "Chromium uses the --proxy-server you gave: the private-address guard does not cover the browser"
+        );
+        return Ok(None);
+    }
+    let policy = AddressPolicy::for_site(false, start, &crawl.resolve);
+    let guard = AddressGuard::start(policy)
+        .await
+        .map_err(|e| Error::Config(format!("the browser's address guard could not start: {e}")))?;
+    Ok(Some(guard))
 }
 
 /// The browser step of every HTML page: load it in Chromium, classify the requests it made

@@ -675,3 +675,92 @@ fn a_stop_signal_during_a_browser_scan_writes_the_report_and_leaves_no_chromium(
     let left: Vec<_> = std::fs::read_dir(&profiles).unwrap().collect();
     assert!(left.is_empty(), "temporary profiles left: {left:?}");
 }
+
+/// A loopback server that records the path of every request and answers each with `body(path)`
+/// as HTML; its address and the log.
+fn recording_server(
+    body: impl Fn(&str) -> String + Clone + Send + Sync + 'static,
+) -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<String>>>) {
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&log);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let seen = Arc::clone(&seen);
+        let body = body.clone();
+        async move {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(uri.path().to_owned());
+            }
+            axum::response::Html(body(uri.path()))
+        }
+    });
+    (support::spawn_server(app), log)
+}
+
+#[test]
+fn private_addresses_are_refused_to_the_browser_too() {
+    // The network the scanner runs in: reached by a loopback address and by a name that
+    // resolves to it.
+    let (internal, internal_log) = recording_server(|_| String::new());
+    let port = internal.port();
+    let (site, _) = recording_server(move |path| match path {
+        "/" => format!(
+            "<!doctype html><title>Home</title><a href=\"/privacy\">privacy</a>\
+             <img src=\"http://127.0.0.1:{port}/by-address.gif\">\
+             <script src=\"http://internal.test:{port}/by-name.js\"></script>"
+        ),
+        _ => "<!doctype html><title>Privacy</title>".to_owned(),
+    });
+    // Typed as localhost: the site itself is allowed, nothing else private is.
+    let target = format!("http://localhost:{}/", site.port());
+    let (_, report) = scan_json(&[
+        &target,
+        "--engine",
+        "chromium",
+        "--resolve",
+        "internal.test:127.0.0.1",
+        "--fail-on",
+        "never",
+    ]);
+    let site_report = &report["sites"][0];
+    let home = support::page(site_report, &target).expect("the start page is listed");
+    assert!(home["browser"]["error"].is_null(), "{home}");
+    assert!(
+        home["browser"]["requests"].as_u64().unwrap_or(0) >= 1,
+        "{home}"
+    );
+    let logged = internal_log.lock().unwrap().clone();
+    assert!(logged.is_empty(), "Chromium reached {logged:?}");
+    let refused: Vec<&str> = site_report["browser"]["refused_addresses"]
+        .as_array()
+        .expect("the refused hosts are listed")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("127.0.0.1 is a private, loopback or link-local address")
+            && refused[1].starts_with("internal.test resolves to 127.0.0.1")
+            && refused.iter().all(|r| r.contains("--allow-private")),
+        "{refused:?}"
+    );
+
+    // With --allow-private, Chromium reaches both (its own resolver maps the name).
+    let (_, report) = scan_json(&[
+        &target,
+        "--engine",
+        "chromium",
+        "--allow-private",
+        "--browser-arg=--host-resolver-rules=MAP internal.test 127.0.0.1",
+        "--fail-on",
+        "never",
+    ]);
+    let logged = internal_log.lock().unwrap().clone();
+    assert!(
+        logged.iter().any(|p| p == "/by-address.gif") && logged.iter().any(|p| p == "/by-name.js"),
+        "{logged:?}"
+    );
+    assert!(
+        report["sites"][0]["browser"]["refused_addresses"].is_null(),
+        "{report:#}"
+    );
+}

@@ -676,14 +676,71 @@ fn the_site_time_limit_keeps_what_was_read_and_says_so() {
 }
 
 #[test]
-fn child_sitemaps_are_fetched_concurrently() {
+fn hanging_sitemaps_neither_run_one_at_a_time_nor_delay_the_start_page() {
     let in_flight = hostile::InFlight::default();
     let addr = spawn_server(hostile::hanging(19, in_flight.clone()));
-    let (code, report) = support::scan_json(&[&format!("http://{addr}/"), "--timeout", "1"]);
+    // The site's time runs out long before one sitemap request would time out: the start page
+    // is read only if it does not wait for the sitemaps (it waited for all of them before).
+    let (code, report) = support::scan_json(&[
+        &format!("http://{addr}/"),
+        "--timeout",
+        "30",
+        "--site-timeout",
+        "3",
+    ]);
     assert_eq!(code, 1, "{report}");
+    assert_eq!(ids(&report), ["G-HANGING001"]);
+    assert_eq!(report["sites"][0]["coverage"]["timed_out_after_s"], 3.0);
     // 19 sitemaps that never answer: asked for several at once (one at a time before), and
-    // never more than 8 at once.
+    // never more than 8 at once (no request timed out, so none was retried meanwhile).
     let most = in_flight.most.load(std::sync::atomic::Ordering::SeqCst);
     assert!((2..=8).contains(&most), "{most} sitemap requests at once");
-    assert_eq!(ids(&report), ["G-HANGING001"]);
+}
+
+/// A server whose every response has a head of `header_bytes` in one header field; the request
+/// line of every request is recorded.
+fn oversized_heads(header_bytes: usize, seen: hostile::Requests) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    support::spawn_serving(move |listener| async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                continue;
+            };
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 4096];
+                let n = socket.read(&mut request).await.unwrap_or(0);
+                let text = String::from_utf8_lossy(&request[..n]);
+                let line = text.lines().next().unwrap_or_default().to_owned();
+                seen.0.lock().unwrap().push(line);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: {}\r\nContent-Length: 5\r\n\r\nhello",
+                    "a".repeat(header_bytes)
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    })
+}
+
+#[test]
+fn a_response_head_too_large_to_read_is_one_error_not_retried() {
+    let seen = hostile::Requests::default();
+    let addr = oversized_heads(500 * 1024, seen.clone());
+    let (code, report) = support::scan_json(&[&format!("http://{addr}/"), "--timeout", "5"]);
+    assert_eq!(code, 3, "{report:#}");
+    let error = report["sites"][0]["pages"][0]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        error.contains("too large") && error.contains("(1 attempt,"),
+        "{error}"
+    );
+    let pages: Vec<String> = seen
+        .paths()
+        .into_iter()
+        .filter(|line| line.starts_with("GET / "))
+        .collect();
+    assert_eq!(pages.len(), 1, "the page was asked for again: {pages:?}");
 }

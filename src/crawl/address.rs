@@ -110,46 +110,92 @@ pub fn parse_resolve(text: &str) -> Result<(String, IpAddr), String> {
 }
 
 /// The crawler's resolver: the system's (or a `--resolve` entry), then only public addresses,
-/// unless private ones are allowed for every host or for this one.
-#[derive(Debug, Default)]
+/// unless private ones are allowed for every host or for this one. The browser engine's guard
+/// ([`crate::observe::browser`]) asks the same policy for every connection Chromium makes.
+#[derive(Debug, Default, Clone)]
 pub struct AddressPolicy {
     /// `--allow-private`.
     pub allow_private: bool,
-    /// Host names whose private addresses are allowed (a target typed as `localhost`).
+    /// Host names whose private addresses are allowed (a target typed as `localhost`), lowercase,
+    /// IPv6 literals without brackets.
     pub allowed_hosts: HashSet<String>,
     /// `--resolve` entries, by lowercase host name.
     pub overrides: HashMap<String, Vec<IpAddr>>,
 }
 
 impl AddressPolicy {
+    /// The policy of a site scanned from `start`: its host is allowed when typed as a private
+    /// address or as localhost; `resolve` holds the `--resolve` entries.
+    pub fn for_site(allow_private: bool, start: &Url, resolve: &[(String, IpAddr)]) -> Self {
+        let mut policy = AddressPolicy {
+            allow_private,
+            ..AddressPolicy::default()
+        };
+        if let (true, Some(host)) = (typed_as_private(start), start.host_str()) {
+            policy.allowed_hosts.insert(bare_host(host));
+        }
+        for (host, ip) in resolve {
+            policy.overrides.entry(host.clone()).or_default().push(*ip);
+        }
+        policy
+    }
+
     fn allows_private(&self, host: &str) -> bool {
         self.allow_private || self.allowed_hosts.contains(host)
     }
+
+    /// The addresses `host` may be reached at on `port`: a `--resolve` entry or the system
+    /// resolver's answer (an IP literal stands for itself), without the private ones unless they
+    /// are allowed.
+    ///
+    /// # Errors
+    /// The resolver's error, or a sentence naming the refused address and `--allow-private`
+    /// when every address is private.
+    pub async fn lookup(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
+        let host = bare_host(host);
+        let found: Vec<SocketAddr> = match self.overrides.get(&host) {
+            Some(ips) => ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+            None => tokio::net::lookup_host((host.as_str(), port))
+                .await
+                .map_err(|e| format!("{host}: {e}"))?
+                .collect(),
+        };
+        if self.allows_private(&host) {
+            return Ok(found);
+        }
+        let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) =
+            found.into_iter().partition(|a| is_public(a.ip()));
+        let what = |ip: IpAddr| {
+            if host.parse::<IpAddr>().is_ok() {
+                format!("{host} is")
+            } else {
+                format!("{host} resolves to {ip},")
+            }
+        };
+        match (public.is_empty(), private.first()) {
+            (true, Some(refused)) => Err(format!(
+                "{} a private, loopback or link-local address: not fetched (--allow-private fetches it)",
+                what(refused.ip())
+            )),
+            _ => Ok(public),
+        }
+    }
+}
+
+/// A host as the policy keys it: lowercase, without a trailing dot or IPv6 brackets.
+fn bare_host(host: &str) -> String {
+    host.trim_end_matches('.')
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
 }
 
 impl Resolve for AddressPolicy {
     fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
-        let allowed = self.allows_private(&host);
-        let fixed = self.overrides.get(&host).cloned();
+        let policy = self.clone();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = match fixed {
-                Some(ips) => ips.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect(),
-                None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
-            };
-            if allowed {
-                return Ok(Box::new(found.into_iter()) as Addrs);
-            }
-            let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) =
-                found.into_iter().partition(|a| is_public(a.ip()));
-            match (public.is_empty(), private.first()) {
-                (true, Some(refused)) => Err(format!(
-                    "{host} resolves to {}, a private, loopback or link-local address: not fetched (--allow-private fetches it)",
-                    refused.ip()
-                )
-                .into()),
-                _ => Ok(Box::new(public.into_iter()) as Addrs),
-            }
+            let found = policy.lookup(name.as_str(), 0).await?;
+            Ok(Box::new(found.into_iter()) as Addrs)
         })
     }
 }

@@ -64,6 +64,12 @@ pub async fn fetch(
                 gate.mark_unreachable(&text);
                 return Err(text);
             }
+            // A response that came but could not be read as HTTP (a head over hyper's limit,
+            // a malformed status line) would come the same way again.
+            Err(e) if is_malformed_response(&e) => {
+                gate.mark_answered();
+                return Err(spent(describe(&e, settings.timeout), attempt, started));
+            }
             Err(e) if retry_left && (e.is_connect() || e.is_timeout() || e.is_request()) => {
                 drop(permit);
                 tokio::time::sleep(backoff(attempt)).await;
@@ -168,6 +174,23 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let at = time::OffsetDateTime::parse(value, &format).ok()?;
     let wait = at - time::OffsetDateTime::now_utc();
     Some(Duration::from_secs(wait.whole_seconds().max(0) as u64))
+}
+
+/// True when the server answered with something hyper could not parse as an HTTP response: a
+/// head over its 408 KiB buffer (`8192 + 4096 × 100` bytes) or with over 100 header fields, a
+/// malformed status line or header.
+fn is_malformed_response(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// A reqwest error in words a web team understands, with its cause.

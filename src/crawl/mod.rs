@@ -22,14 +22,13 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-pub use address::{is_public, parse_resolve};
+pub use address::{AddressPolicy, is_public, parse_resolve};
 pub use decode::decode_html;
 pub use normalize::normalize;
 
 use crate::error::Error;
 use crate::report::model::Redirect;
 use crate::scope::SiteScope;
-use address::AddressPolicy;
 use fetch::{FetchSettings, fetch};
 use gate::Gates;
 use markup_guard::Pathological;
@@ -210,20 +209,7 @@ impl Crawler {
         pool: Arc<CrawlPool>,
     ) -> Result<Arc<Crawler>, Error> {
         let scope = SiteScope::for_url(start);
-        let mut addresses = AddressPolicy {
-            allow_private: config.allow_private,
-            ..AddressPolicy::default()
-        };
-        if let (true, Some(host)) = (address::typed_as_private(start), start.host_str()) {
-            addresses.allowed_hosts.insert(host.to_ascii_lowercase());
-        }
-        for (host, ip) in &config.resolve {
-            addresses
-                .overrides
-                .entry(host.clone())
-                .or_default()
-                .push(*ip);
-        }
+        let addresses = AddressPolicy::for_site(config.allow_private, start, &config.resolve);
         let client = reqwest::Client::builder()
             .dns_resolver(addresses)
             .user_agent(config.user_agent.clone())
@@ -268,17 +254,16 @@ impl Crawler {
     ) -> CrawlStats {
         let mut stats = CrawlStats::default();
         let mut queue: VecDeque<(Url, usize)> = VecDeque::new();
+        // The sitemaps are read while the crawl starts, not before it: hanging sitemaps must not
+        // spend the site's time budget before the start page is read.
+        let mut sitemaps: Option<tokio::task::JoinHandle<Vec<Url>>> = None;
         if let Some(start) = self.normalize(&start) {
             self.mark_seen(&start);
             queue.push_back((start.clone(), 0));
-            tokio::select! {
-                seeds = self.sitemap_seeds(&start) => {
-                    for url in seeds {
-                        self.enqueue(&mut queue, url, 1, 0, &mut stats);
-                    }
-                }
-                _ = cancel.cancelled() => {}
-            }
+            let crawler = Arc::clone(self);
+            sitemaps = Some(tokio::spawn(
+                async move { crawler.sitemap_seeds(&start).await },
+            ));
         }
         let mut tasks: JoinSet<(Url, Option<Option<Visited<T>>>)> = JoinSet::new();
         let mut scheduled = 0;
@@ -300,11 +285,25 @@ impl Crawler {
                     (url, visited)
                 });
             }
-            if tasks.is_empty() || cancel.is_cancelled() {
+            // With nothing running, the sitemaps are waited for only while they can add pages.
+            let sitemaps_can_add = sitemaps.is_some() && scheduled < self.config.max_pages;
+            if (tasks.is_empty() && !sitemaps_can_add) || cancel.is_cancelled() {
                 break;
             }
             let joined = tokio::select! {
-                joined = tasks.join_next() => joined,
+                joined = tasks.join_next(), if !tasks.is_empty() => joined,
+                seeds = async {
+                    match sitemaps.as_mut() {
+                        Some(handle) => handle.await.unwrap_or_default(),
+                        None => Vec::new(),
+                    }
+                }, if sitemaps.is_some() => {
+                    sitemaps = None;
+                    for url in seeds {
+                        self.enqueue(&mut queue, url, 1, scheduled, &mut stats);
+                    }
+                    continue;
+                }
                 _ = cancel.cancelled() => break,
             };
             let Some(joined) = joined else { break };
@@ -332,6 +331,9 @@ impl Crawler {
             for url in links {
                 self.enqueue(&mut queue, url, depth, scheduled, &mut stats);
             }
+        }
+        if let Some(sitemaps) = sitemaps {
+            sitemaps.abort();
         }
         if cancel.is_cancelled() {
             stats.interrupted = true;

@@ -284,6 +284,10 @@ pub struct SiteBrowser {
     /// Why the browser could not be used for this site, when it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Connections Chromium was not allowed to make because the host resolves to a private,
+    /// loopback or link-local address: one sentence per host (at most 100), sorted by host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_addresses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -31,9 +31,11 @@ pub struct ThirdParties {
 
 impl ThirdParties {
     /// The Chromium flags that send every hostname but loopback's to this server, and accept
-    /// its certificate (tests only).
+    /// its certificate (tests only); with `--allow-private`, since the third parties' public
+    /// names lead to loopback (the private-address guard would refuse them, as it should).
     pub fn browser_args(&self) -> Vec<String> {
         vec![
+            "--allow-private".to_owned(),
             format!(
                 "--browser-arg=--host-resolver-rules=MAP * 127.0.0.1:{}, EXCLUDE 127.0.0.1",
                 self.addr.port()

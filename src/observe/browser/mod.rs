@@ -9,11 +9,13 @@
 
 mod cdp;
 mod convert;
+mod guard;
 mod launch;
 mod record;
 mod tab;
 
 pub use convert::{browser_observations, cookie_url};
+pub use guard::AddressGuard;
 pub use launch::{BrowserStats, SiteBrowser, find_chromium, running_as_root};
 pub use record::Request;
 
