@@ -13,6 +13,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::classify::Classified;
+use crate::lists::platforms::PlatformIdx;
 use crate::lists::{ExternalMatch, Lists, ServiceIdx};
 use crate::observe::browser::{
     BlockedCookie, BrowserCookie, RenderedPage, StorageItem, cookie_url,
@@ -67,6 +68,13 @@ pub struct HostFacts {
     pub evidence: Vec<Evidence>,
 }
 
+/// Links to accounts on one social platform.
+#[derive(Debug, Default)]
+pub struct SocialFacts {
+    /// Account URL → the pages that link it.
+    pub accounts: BTreeMap<String, BTreeSet<PageUrl>>,
+}
+
 /// A form that posts to another organisation, or over plain http.
 #[derive(Debug, Clone)]
 pub struct FormFact {
@@ -94,6 +102,12 @@ pub struct SiteFacts {
     /// Pages with a form asking for personal data and no link to the privacy statement.
     pub forms_without_privacy_link: Vec<(PageUrl, String)>,
     pub any_privacy_link: bool,
+    /// The privacy and cookie statements read after the crawl (see [`crate::statement`]).
+    pub statements: Vec<crate::statement::Statement>,
+    /// What the statements name, once read (see [`crate::policy::disclosure::evaluate`]).
+    pub disclosure: Option<crate::report::model::Statements>,
+    /// Accounts on social platforms the pages link: per platform, the accounts and the pages.
+    pub social: BTreeMap<PlatformIdx, SocialFacts>,
     /// The site runs on loopback (a served folder or test server): transport rules do not apply.
     pub loopback: bool,
     /// Cookies present after page loads in the browser, one per name, domain and path.
@@ -113,6 +127,17 @@ pub struct SiteFacts {
 }
 
 impl SiteFacts {
+    /// Whether a catalogue service is self-hostable software seen only on the site itself (no
+    /// third-party host): nothing leaves the institution.
+    pub fn self_hosted(&self, idx: ServiceIdx, lists: &Lists) -> bool {
+        let service = &lists.catalogue.services[idx];
+        !service.self_hosted_paths.is_empty()
+            && !self
+                .services
+                .get(&idx)
+                .is_some_and(|f| f.hosts.iter().any(|h| self.hosts.contains_key(h)))
+    }
+
     /// Pages that were fetched and answered with a success status.
     pub fn scanned_pages(&self) -> usize {
         self.pages.iter().filter(|p| p.scanned()).count()
@@ -152,6 +177,11 @@ impl SiteFacts {
         {
             form.page = new_url.clone();
         }
+        for social in self.social.values_mut() {
+            for pages in social.accounts.values_mut() {
+                rename_set(pages);
+            }
+        }
         for (page, _) in self
             .forms_without_privacy_link
             .iter_mut()
@@ -183,6 +213,8 @@ pub struct SiteAudit<'l> {
     /// Hashes of the hosts left out by [`MAX_THIRD_PARTIES`], so each is counted once (8 bytes
     /// a host, not the host's text).
     hosts_left_out: HashSet<u64>,
+    /// Links to privacy and cookie statements, counted by the pages that link them.
+    statement_links: crate::statement::Candidates,
     /// The page (as shown) first seen with each content hash.
     by_content: HashMap<u64, PageUrl>,
     /// Pages (as shown) whose content equals an earlier page's, and that page.
@@ -234,6 +266,7 @@ impl<'l> SiteAudit<'l> {
             },
             seen_on_page: HashSet::new(),
             hosts_left_out: HashSet::new(),
+            statement_links: crate::statement::Candidates::default(),
             by_content: HashMap::new(),
             alias_of: HashMap::new(),
         }
@@ -306,6 +339,15 @@ impl<'l> SiteAudit<'l> {
             }
             let privacy_link = self.links_privacy_statement(&observations.privacy_links);
             self.facts.any_privacy_link |= privacy_link;
+            self.add_statement_links(&observations);
+            for (platform, account) in &observations.social_accounts {
+                let social = self.facts.social.entry(*platform).or_default();
+                social
+                    .accounts
+                    .entry(account.clone())
+                    .or_default()
+                    .insert(shown.clone());
+            }
             for form in &observations.forms {
                 self.add_form(&shown, form, privacy_link);
             }
@@ -702,8 +744,12 @@ impl<'l> SiteAudit<'l> {
     /// known service (a school board's own site); a vendor's privacy policy (Google's, next to a
     /// reCAPTCHA) is not the institution's statement.
     fn links_privacy_statement(&self, links: &[Url]) -> bool {
-        links.iter().any(|link| {
-            self.scope.is_first_party(link)
+        links.iter().any(|link| self.is_institution_statement(link))
+    }
+
+    fn is_institution_statement(&self, link: &Url) -> bool {
+        matches!(link.scheme(), "http" | "https")
+            && (self.scope.is_first_party(link)
                 || self
                     .lists
                     .matcher
@@ -711,8 +757,32 @@ impl<'l> SiteAudit<'l> {
                         &normalize_host(link.host_str().unwrap_or_default()),
                         link.path(),
                     )
-                    .is_none()
-        })
+                    .is_none())
+    }
+
+    /// Count the page's links to the institution's privacy and cookie statements.
+    fn add_statement_links(&mut self, observations: &PageObservations) {
+        use crate::report::model::StatementKind;
+        let links = observations
+            .privacy_links
+            .iter()
+            .map(|l| (l, StatementKind::Privacy))
+            .chain(
+                observations
+                    .cookie_links
+                    .iter()
+                    .map(|l| (l, StatementKind::Cookie)),
+            );
+        for (link, kind) in links {
+            if self.is_institution_statement(link) {
+                self.statement_links.add(link, kind);
+            }
+        }
+    }
+
+    /// The links to statements counted so far, to read after the crawl.
+    pub fn statement_links(&self) -> &crate::statement::Candidates {
+        &self.statement_links
     }
 
     fn mixed_content(&self, page_url: &Url, url: Option<&Url>) -> bool {

@@ -23,6 +23,7 @@ pub mod report;
 pub mod scan;
 pub mod scope;
 pub mod state;
+pub mod statement;
 pub mod stop;
 pub mod targets;
 pub mod vocab;

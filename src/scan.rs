@@ -299,6 +299,7 @@ async fn scan_target(
         Arc::new(move |url: &Url, html: &str| {
             let mut observed = observe_html(html, url, &lists.matcher);
             let links = std::mem::take(&mut observed.links);
+            observed.social_accounts = social_accounts(&links, &lists);
             let observations = std::mem::take(&mut observed.observations);
             let classified = classify_page(observations, &scope, &lists);
             Analysis {
@@ -409,6 +410,13 @@ async fn scan_target(
             audit.add_loaded(&page, classified.clone());
         }
     }
+    // The privacy and cookie statements the pages link, read as text (on any host).
+    let statements = if site_cancel.is_cancelled() {
+        Vec::new()
+    } else {
+        let show = |u: &Url| audit.display(u);
+        crate::statement::read_all(&crawler, audit.statement_links(), &show).await
+    };
     tracing::info!(
         "{}: {} pages fetched, {} skipped by robots.txt",
         target.label(),
@@ -447,7 +455,9 @@ async fn scan_target(
             target.label()
         );
     }
-    let facts = audit.finish();
+    let mut facts = audit.finish();
+    facts.statements = statements;
+    facts.disclosure = crate::policy::disclosure::evaluate(&facts, lists);
     let scanned = || facts.pages.iter().filter(|p| p.scanned());
     let coverage = Coverage {
         pages_scanned: scanned().count(),
@@ -510,6 +520,22 @@ async fn scan_target(
     site.error = crate::report::unscanned::reason(&site, settings.policy.lang);
     site.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
     Ok((site, stats.interrupted && !timed_out))
+}
+
+/// The accounts on social platforms among a page's links (share links and posts are none).
+fn social_accounts(links: &[Url], lists: &Lists) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = links
+        .iter()
+        .filter_map(|link| match lists.platforms.classify(link) {
+            Some(crate::lists::platforms::SocialLink::Account(platform, account)) => {
+                Some((platform, account))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A task that ends when its handle is dropped (the site's timer, once the site is done).

@@ -150,6 +150,16 @@ impl Found {
     }
 }
 
+/// A document fetched by [`Crawler::fetch_document`].
+#[derive(Debug)]
+pub struct Document {
+    /// Where it was found, after redirects.
+    pub url: Url,
+    pub content_type: Option<String>,
+    /// The body, at most the cap asked for.
+    pub bytes: Vec<u8>,
+}
+
 pub struct Crawler {
     client: reqwest::Client,
     config: CrawlConfig,
@@ -537,6 +547,38 @@ impl Crawler {
             .body
             .filter(|_| response.status.is_success())
             .map(|b| b.bytes)
+    }
+
+    /// Fetch a document the site links to, on any host (a school board's central privacy
+    /// statement), following up to `max_redirects` redirects, with the crawler's client (the
+    /// same address checks), politeness and retries, the body cut at `max_body` bytes.
+    /// robots.txt is not asked: this is one page a visitor reaches from the site.
+    pub async fn fetch_document(&self, url: &Url, max_body: usize) -> Result<Document, String> {
+        let mut current = url.clone();
+        for _ in 0..=self.config.max_redirects {
+            if !matches!(current.scheme(), "http" | "https") || current.host_str().is_none() {
+                return Err(format!("{current}: not an http(s) URL"));
+            }
+            let gate = self.pool.gates.for_host(&gate_key(&current));
+            let settings = FetchSettings {
+                max_body,
+                ..self.fetch_settings()
+            };
+            let response = fetch(&self.client, &gate, &current, settings, |_| true).await?;
+            if let Some(next) = response.location {
+                current = next;
+                continue;
+            }
+            if !response.status.is_success() {
+                return Err(format!("HTTP {}", response.status));
+            }
+            return Ok(Document {
+                url: current,
+                content_type: response.content_type,
+                bytes: response.body.map(|b| b.bytes).unwrap_or_default(),
+            });
+        }
+        Err(format!("more than {} redirects", self.config.max_redirects))
     }
 
     fn fetch_settings(&self) -> FetchSettings {

@@ -72,6 +72,14 @@ pub struct Service {
     /// Names of the cookies the service sets, `*` at the end matching any rest (`_ga_*`).
     #[serde(default)]
     pub cookies: Vec<String>,
+    /// Other names a privacy or cookie statement uses for the service, in English and Dutch
+    /// ("GA4", "Analytics van Google"); besides its name, see [`crate::lists::names`].
+    #[serde(default)]
+    pub known_as: Vec<String>,
+    /// The name (without its parenthesised note) is an everyday word ("Segment", "Box"): it
+    /// does not count as naming the service; `known_as`, the organisation or a host do.
+    #[serde(default)]
+    pub generic_name: bool,
     #[serde(default)]
     pub alternative: Text,
     #[serde(default)]
@@ -95,6 +103,41 @@ pub struct Organization {
     pub country: String,
     #[serde(default)]
     pub dpf: bool,
+    /// The names a privacy statement uses for the organisation ("Meta", "Facebook"); when
+    /// absent, its legal name without the legal form ("Google LLC" → "Google").
+    #[serde(default)]
+    pub known_as: Vec<String>,
+}
+
+/// A social platform an institution can have an account on, and the shapes of its links.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    pub id: String,
+    pub name: String,
+    pub name_nl: String,
+    /// Who runs it; empty for a federated platform whose instances are run by many.
+    #[serde(default)]
+    pub organization: String,
+    /// `big-tech` (the platforms the sector advice says to phase out) or `open` (European or
+    /// federated alternatives: Mastodon, PeerTube, Pixelfed).
+    pub kind: String,
+    /// Host patterns (suffix match) of the platform's own domains.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// First labels of the host names a federated platform's instances commonly use
+    /// (`mastodon.` matches `mastodon.nl`, `mastodon.social`).
+    #[serde(default)]
+    pub host_prefixes: Vec<String>,
+    /// Regex on the link's path: an account (profile, channel, page). Capture group 1 is the
+    /// account's path, which names the account in the report.
+    pub account: String,
+    /// Regex on the link's path and query: a share link (not an account).
+    #[serde(default)]
+    pub share: String,
+    /// First path segments that are never an account name (`/explore`, `/p/…`).
+    #[serde(default)]
+    pub reserved: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -164,6 +207,8 @@ struct ListFile {
     /// Consent management platforms (`cmp.toml`): not services, kept apart.
     #[serde(default)]
     cmp: Vec<super::cmp::CmpRule>,
+    #[serde(default)]
+    platform: Vec<Platform>,
 }
 
 /// The legal footing of a transfer of a visitor's data to an organisation.
@@ -203,6 +248,8 @@ pub struct Catalogue {
     pub categories: Vec<Category>,
     pub jurisdictions: Jurisdictions,
     pub aliases: Vec<DomainAlias>,
+    /// Social platforms, for the `social-media-presence` rule.
+    pub platforms: Vec<Platform>,
     /// Which file each service came from, for error messages.
     pub sources: Vec<String>,
     /// The consent management platforms, in the order of their files.
@@ -251,6 +298,7 @@ impl Catalogue {
             catalogue.categories.extend(file.category);
             catalogue.aliases.extend(file.alias);
             catalogue.cmps.extend(file.cmp);
+            catalogue.platforms.extend(file.platform);
             catalogue.jurisdictions.eea.extend(file.eea);
             catalogue.jurisdictions.adequacy.extend(file.adequacy);
             if let Some(dpf) = file.dpf {

@@ -165,7 +165,9 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
         }
         check_text(&mut problems, &at, "advice", &service.advice);
         check_text(&mut problems, &at, "alternative", &service.alternative);
+        check_names(&mut problems, &at, &service.known_as);
     }
+    check_platforms(&mut problems, catalogue);
 
     for id in REQUIRED_SERVICE_IDS {
         if !ids.contains(id) {
@@ -185,6 +187,11 @@ pub fn check(catalogue: &Catalogue) -> Vec<String> {
     }
     let mut org_names = HashSet::new();
     for org in &catalogue.organizations {
+        check_names(
+            &mut problems,
+            &format!("organisation {:?}", org.name),
+            &org.known_as,
+        );
         if !org_names.insert(org.name.as_str()) {
             problems.push(format!("organisation {:?} is listed twice", org.name));
         }
@@ -269,6 +276,64 @@ pub(super) fn check_entry<'a>(
     }
     if name.trim().is_empty() {
         problems.push(format!("{at}: empty name"));
+    }
+}
+
+/// `known_as` names: each must keep at least three letters or digits in the form statements
+/// are compared in, or it would be found in any text.
+fn check_names(problems: &mut Vec<String>, at: &str, names: &[String]) {
+    for name in names {
+        if crate::lists::names::normalize(name).chars().count() < 3 {
+            problems.push(format!(
+                "{at}: known_as {name:?} has fewer than 3 letters or digits"
+            ));
+        }
+    }
+}
+
+/// The social platforms: unique ids, a known kind and organisation, host patterns, and URL
+/// shapes that compile.
+fn check_platforms(problems: &mut Vec<String>, catalogue: &Catalogue) {
+    let mut ids = HashSet::new();
+    for platform in &catalogue.platforms {
+        let at = format!("platform {:?}", platform.id);
+        if !ids.insert(platform.id.as_str()) {
+            problems.push(format!("{at}: duplicate id"));
+        }
+        if !matches!(platform.kind.as_str(), "big-tech" | "open") {
+            problems.push(format!(
+                "{at}: kind {:?} is neither big-tech nor open",
+                platform.kind
+            ));
+        }
+        if platform.name.trim().is_empty() || platform.name_nl.trim().is_empty() {
+            problems.push(format!("{at}: name and name_nl are required"));
+        }
+        if !platform.organization.is_empty()
+            && catalogue.organization(&platform.organization).is_none()
+        {
+            problems.push(format!(
+                "{at}: organisation {:?} is not in organizations.toml",
+                platform.organization
+            ));
+        }
+        if platform.hosts.is_empty() && platform.host_prefixes.is_empty() {
+            problems.push(format!("{at}: no hosts: it can never match"));
+        }
+        for host in &platform.hosts {
+            if !is_host_pattern(host) {
+                problems.push(format!("{at}: {host:?} is not a lowercase hostname"));
+            }
+        }
+        for (field, pattern) in [("account", &platform.account), ("share", &platform.share)] {
+            match Regex::new(pattern) {
+                Err(e) => problems.push(format!("{at}: invalid {field} pattern: {e}")),
+                Ok(re) if field == "account" && re.captures_len() < 2 => problems.push(format!(
+                    "{at}: the account pattern needs a capture group (the account's path)"
+                )),
+                Ok(_) => {}
+            }
+        }
     }
 }
 

@@ -10,6 +10,8 @@ mod disconnect;
 pub mod external;
 mod filter_list;
 pub mod matcher;
+pub mod names;
+pub mod platforms;
 pub mod show;
 pub mod update;
 
@@ -27,15 +29,23 @@ pub struct Lists {
     pub catalogue: Catalogue,
     pub matcher: Matcher,
     pub external: ExternalLists,
+    /// The names a privacy statement may use for each service and organisation.
+    pub names: names::Names,
+    /// The social platforms' URL shapes.
+    pub platforms: platforms::Platforms,
 }
 
 impl Lists {
     pub fn new(catalogue: Catalogue) -> Result<Lists, Error> {
         let matcher = Matcher::new(&catalogue)?;
+        let names = names::Names::new(&catalogue)?;
+        let platforms = platforms::Platforms::new(&catalogue)?;
         Ok(Lists {
             catalogue,
             matcher,
             external: ExternalLists::default(),
+            names,
+            platforms,
         })
     }
 

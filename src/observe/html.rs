@@ -25,6 +25,20 @@ static PRIVACY_LINK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Link texts and targets that point to a cookie statement ("cookieverklaring", "cookiebeleid",
+/// "cookie policy", "Cookies"); not the buttons that open a consent manager's settings.
+static COOKIE_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)cookie[-_ ]?(verklaring|beleid|polic|statement|notice|declaration|informatie|info\b)|\bcookies\b",
+    )
+    .expect("static regex")
+});
+
+/// Whether a link (its target and its text) names a cookie statement.
+pub(crate) fn names_cookie_statement(href: &str, text: &str) -> bool {
+    COOKIE_LINK.is_match(href) || COOKIE_LINK.is_match(text)
+}
+
 /// Form fields that ask for personal data, by name, id, autocomplete or placeholder.
 static PERSONAL_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -99,6 +113,7 @@ enum RefTarget {
     Contact(EvidenceKind),
     Link,
     PrivacyLink,
+    CookieLink,
     /// A `<link rel=stylesheet>`: read later for what it loads, if it is the site's own.
     Stylesheet,
     Form {
@@ -402,6 +417,8 @@ impl Walker<'_> {
         let Some(href) = e.attr("href") else { return };
         if PRIVACY_LINK.is_match(href) || el.text().any(|t| PRIVACY_LINK.is_match(t)) {
             self.push(RefTarget::PrivacyLink, href, e, false, false);
+        } else if COOKIE_LINK.is_match(href) || el.text().any(|t| COOKIE_LINK.is_match(t)) {
+            self.push(RefTarget::CookieLink, href, e, false, false);
         }
         self.push(RefTarget::Link, href, e, false, false);
     }
@@ -447,7 +464,10 @@ impl Walker<'_> {
         // Links to follow need no evidence; building a snippet for each of them is wasted work,
         // and an element with several URLs (srcset) shares one.
         let snippet = match target {
-            RefTarget::Link | RefTarget::PrivacyLink | RefTarget::Stylesheet => String::new(),
+            RefTarget::Link
+            | RefTarget::PrivacyLink
+            | RefTarget::CookieLink
+            | RefTarget::Stylesheet => String::new(),
             _ => match &self.last_snippet {
                 Some((element, snippet)) if *element == self.element_count => snippet.clone(),
                 _ => {
@@ -497,6 +517,7 @@ impl Walker<'_> {
                 RefTarget::Link => self.out.links.push(url),
                 RefTarget::Stylesheet => self.out.stylesheets.push(url),
                 RefTarget::PrivacyLink => self.out.privacy_links.push(url),
+                RefTarget::CookieLink => self.out.cookie_links.push(url),
                 RefTarget::Form { personal_data } => {
                     self.out.observations.push(Observation {
                         kind: EvidenceKind::FormAction,

@@ -8,6 +8,7 @@ pub(crate) mod script;
 mod shapes;
 pub mod stylesheets;
 
+pub(crate) use html::names_cookie_statement;
 pub use html::{MAX_NESTED_DOCUMENTS, MAX_OBSERVATIONS_PER_PAGE, observe_html};
 
 use url::Url;
@@ -76,6 +77,11 @@ pub struct PageObservations {
     pub links: Vec<Url>,
     /// Links whose address or text speaks of privacy: candidates for the privacy statement.
     pub privacy_links: Vec<Url>,
+    /// Links whose address or text names a cookie statement (and not privacy).
+    pub cookie_links: Vec<Url>,
+    /// Links to accounts on social platforms: the platform (index in the catalogue) and the
+    /// account's URL (filled in by the scan, which knows the platforms).
+    pub social_accounts: Vec<(usize, String)>,
     /// Stylesheets the page links (`<link rel=stylesheet href>`), resolved; the scan reads the
     /// site's own for what they load.
     pub stylesheets: Vec<Url>,

@@ -1,6 +1,7 @@
 //! Assess: the rules turn a site's facts into findings with a severity, evidence and advice.
 
 pub mod config;
+pub mod disclosure;
 pub mod rules;
 pub mod texts;
 
@@ -47,6 +48,8 @@ pub fn assess(facts: &SiteFacts, lists: &Lists, policy: &Policy) -> Vec<Finding>
     out.forms(facts);
     out.transport(facts);
     out.privacy_statement(facts);
+    out.disclosure(facts);
+    out.social(facts);
     out.cookies(facts);
     let mut findings = out.findings;
     findings.sort_by(|a, b| {
@@ -327,6 +330,104 @@ impl Findings<'_> {
 }
 
 impl Findings<'_> {
+    /// `undisclosed-third-party` for every service the statements do not name, and
+    /// `disclosed-not-found` for every service they name that the scan did not find.
+    fn disclosure(&mut self, facts: &SiteFacts) {
+        let Some(statements) = &facts.disclosure else {
+            return;
+        };
+        let read: Vec<&str> = statements
+            .read
+            .iter()
+            .filter(|s| s.read)
+            .map(|s| s.url.as_str())
+            .collect();
+        let undisclosed = rule(rules::UNDISCLOSED_THIRD_PARTY);
+        for disclosure in statements.services.iter().filter(|d| d.by.is_none()) {
+            let service_facts = match self.lists.catalogue.service_by_id(&disclosure.service) {
+                Some(idx) => facts.services.get(&idx),
+                None => facts.external.get(&disclosure.service).map(|e| &e.facts),
+            };
+            let Some(service_facts) = service_facts else {
+                continue;
+            };
+            let mut evidence: Vec<Evidence> = read
+                .iter()
+                .map(|url| link_evidence(url, Some((*url).to_owned()), url))
+                .collect();
+            evidence.extend(service_facts.evidence.iter().cloned());
+            let about = About {
+                id: &disclosure.service,
+                privacy_enhanced: false,
+            };
+            self.push(
+                undisclosed,
+                Subject::Undisclosed {
+                    statements: read.iter().map(|u| (*u).to_owned()).collect(),
+                },
+                Some(about),
+                None,
+                service_facts.pages.iter().cloned(),
+                &evidence,
+            );
+        }
+        let rule = rule(rules::DISCLOSED_NOT_FOUND);
+        for named in &statements.named_not_found {
+            let statement = named.statement.clone().unwrap_or_default();
+            let term = named.term.clone().unwrap_or_default();
+            // The statement's own word, quoted: the same in every language.
+            let snippet = format!("\u{201c}{term}\u{201d}");
+            let evidence = [link_evidence(&statement, Some(statement.clone()), &snippet)];
+            let about = About {
+                id: &named.service,
+                privacy_enhanced: false,
+            };
+            self.push(
+                rule,
+                Subject::NamedNotFound {
+                    term: term.clone(),
+                    statement: statement.clone(),
+                },
+                Some(about),
+                None,
+                [PageUrl::from(statement.as_str())],
+                &evidence,
+            );
+        }
+    }
+
+    /// `social-media-presence`: one finding per platform the site links its accounts on.
+    fn social(&mut self, facts: &SiteFacts) {
+        let rule = rule(rules::SOCIAL_MEDIA_PRESENCE);
+        for (&idx, social) in &facts.social {
+            let platform = &self.lists.catalogue.platforms[idx];
+            let accounts: Vec<String> = social.accounts.keys().cloned().collect();
+            let evidence: Vec<Evidence> = social
+                .accounts
+                .iter()
+                .filter_map(|(account, pages)| {
+                    let page = pages.iter().next()?;
+                    Some(link_evidence(page, Some(account.clone()), account))
+                })
+                .collect();
+            let host = accounts
+                .first()
+                .and_then(|a| url::Url::parse(a).ok())
+                .and_then(|u| u.host_str().map(str::to_owned));
+            self.push(
+                rule,
+                Subject::SocialAccounts {
+                    platform: platform.id.clone(),
+                    accounts,
+                },
+                None,
+                host,
+                social.accounts.values().flatten().cloned(),
+                &evidence,
+            );
+        }
+    }
+
     /// The cookie rules (browser engine): tracking cookies present before any interaction, per
     /// service (or per domain when no service is known); third-party cookies per domain.
     fn cookies(&mut self, facts: &SiteFacts) {
@@ -375,9 +476,17 @@ impl Findings<'_> {
 /// Evidence of a form: the page, where it posts to, and its start tag.
 fn form_evidence(page: &str, action: Option<String>, snippet: &str) -> Evidence {
     Evidence {
-        page: page.to_owned(),
         kind: crate::observe::EvidenceKind::FormAction,
-        url: action,
+        ..link_evidence(page, action, snippet)
+    }
+}
+
+/// Evidence of a link or a document: the page, the URL, what it shows.
+fn link_evidence(page: &str, url: Option<String>, snippet: &str) -> Evidence {
+    Evidence {
+        page: page.to_owned(),
+        kind: crate::observe::EvidenceKind::Other,
+        url,
         snippet: snippet.to_owned(),
         tracking_id: None,
         consent_gated: false,

@@ -43,11 +43,62 @@ pub const FORM_TO_THIRD_PARTY: &str = "form-to-third-party";
 pub const INSECURE_TRANSPORT: &str = "insecure-transport";
 pub const MISSING_PRIVACY_STATEMENT: &str = "missing-privacy-statement";
 pub const UNKNOWN_THIRD_PARTY: &str = "unknown-third-party";
+pub const UNDISCLOSED_THIRD_PARTY: &str = "undisclosed-third-party";
+pub const DISCLOSED_NOT_FOUND: &str = "disclosed-not-found";
+pub const SOCIAL_MEDIA_PRESENCE: &str = "social-media-presence";
 pub const PRIVACY_FRIENDLY_ANALYTICS: &str = "privacy-friendly-analytics";
 pub const COOKIE_BEFORE_CONSENT: &str = "cookie-before-consent";
 pub const THIRD_PARTY_COOKIE: &str = "third-party-cookie";
 
 pub static RULES: &[Rule] = &[
+    Rule {
+        id: UNDISCLOSED_THIRD_PARTY,
+        severity: Severity::Medium,
+        title: (
+            "Third party not named in the privacy statement",
+            "Derde partij niet genoemd in de privacyverklaring",
+        ),
+        rationale: (
+            "Transparency is the first principle of the GDPR: visitors must be told which third parties receive their data (articles 12 and 13). The site sends visitors' data to this service, but neither the privacy statement nor the cookie statement names it, its organisation or its host; words such as \"analytical cookies of third parties\" do not tell a visitor who receives the data.",
+            "Transparantie is het eerste beginsel van de AVG: bezoekers moeten te horen krijgen welke derden hun gegevens ontvangen (artikelen 12 en 13). De site stuurt gegevens van bezoekers naar deze dienst, maar de privacyverklaring en de cookieverklaring noemen de dienst, de organisatie en de host niet; woorden als \"analytische cookies van derden\" vertellen een bezoeker niet wie de gegevens krijgt.",
+        ),
+        advice: (
+            "Remove the service, or name it in the privacy statement: the organisation, what it receives, why, for how long, and the footing of a transfer outside the EEA.",
+            "Verwijder de dienst, of noem hem in de privacyverklaring: de organisatie, wat zij ontvangt, waarom, hoe lang, en de grondslag van een doorgifte buiten de EER.",
+        ),
+    },
+    Rule {
+        id: DISCLOSED_NOT_FOUND,
+        severity: Severity::Info,
+        title: (
+            "Named in the privacy statement, not found on the site",
+            "Genoemd in de privacyverklaring, niet gevonden op de site",
+        ),
+        rationale: (
+            "The statement names a service that the scan did not find on the pages it read. Statements often outlive a redesign; an accurate statement is part of being able to demonstrate what the site does (accountability). The service may also run on pages the scan did not reach, or only after consent.",
+            "De verklaring noemt een dienst die de scan niet vond op de gelezen pagina's. Verklaringen overleven vaak een nieuwe site; een kloppende verklaring hoort bij kunnen aantonen wat de site doet (verantwoordingsplicht). De dienst kan ook draaien op pagina's die de scan niet bereikte, of pas na toestemming.",
+        ),
+        advice: (
+            "Check whether the site still uses the service; if not, take it out of the statement.",
+            "Ga na of de site de dienst nog gebruikt; zo niet, haal hem uit de verklaring.",
+        ),
+    },
+    Rule {
+        id: SOCIAL_MEDIA_PRESENCE,
+        severity: Severity::Info,
+        title: (
+            "The site sends visitors to a social platform",
+            "De site verwijst bezoekers naar een sociaal platform",
+        ),
+        rationale: (
+            "A link to the institution's account transfers nothing on page load, but it is the use of social media for communication and recruitment that the Dutch DPA's 2024 advice is about: institutions may use social media only with clear agreements with the platform about the data of students and staff (who is controller for what, retention, security, transfers outside the EEA), and the sector guidance advises phasing out unsafe big-tech platforms. Kennisnet and SIVON advise the school website or school apps for sharing information instead.",
+            "Een link naar het account van de instelling geeft bij het laden niets door, maar het is het gebruik van sociale media voor communicatie en werving waar het advies van de Autoriteit Persoonsgegevens uit 2024 over gaat: instellingen mogen sociale media alleen inzetten met duidelijke afspraken met het platform over de gegevens van leerlingen, studenten en medewerkers (wie verwerkingsverantwoordelijke is waarvoor, bewaartermijnen, beveiliging, doorgifte buiten de EER), en de sectorhandreiking adviseert onveilige big-tech-platforms uit te faseren. Kennisnet en SIVON raden voor het delen van informatie de schoolwebsite of schoolapps aan.",
+        ),
+        advice: (
+            "Record the agreements with this platform (joint controllership, a processing agreement where it processes for you, the footing of transfers outside the EEA) or, where they cannot be made, phase the account out: publish on the institution's own website and consider a European or federated alternative (a Mastodon or PeerTube instance of the institution or of a public body).",
+            "Leg de afspraken met dit platform vast (gezamenlijke verantwoordelijkheid, een verwerkersovereenkomst waar het voor jullie verwerkt, de grondslag van doorgifte buiten de EER) of faseer het account uit als die afspraken niet te maken zijn: publiceer op de eigen website en overweeg een Europees of gefedereerd alternatief (een Mastodon- of PeerTube-server van de instelling of van een publieke organisatie).",
+        ),
+    },
     Rule {
         id: COOKIE_BEFORE_CONSENT,
         severity: Severity::High,
@@ -258,6 +309,15 @@ pub static RULES: &[Rule] = &[
         ),
     },
 ];
+
+/// The advice of `social-media-presence` for an account on a European or federated platform
+/// (Mastodon, PeerTube, Pixelfed).
+pub fn open_platform_advice() -> Text {
+    text((
+        "This is the kind of alternative the advice points to. Check who runs the instance and its privacy terms, or host the account on an instance of the institution or of a public body; keep publishing on the institution's own website too.",
+        "Dit is het soort alternatief waar het advies naar verwijst. Ga na wie de server beheert en wat zijn privacyvoorwaarden zijn, of plaats het account op een server van de instelling of van een publieke organisatie; blijf ook op de eigen website publiceren.",
+    ))
+}
 
 /// Rules that only the browser engine can check (cookies exist only in a browser).
 pub fn browser_only(id: &str) -> bool {

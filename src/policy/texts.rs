@@ -111,6 +111,31 @@ pub fn texts(finding: &Finding, catalogue: &Catalogue, lang: Lang) -> Option<Tex
             "form asks for personal data",
             "formulier vraagt om persoonsgegevens",
         ),
+        Subject::Undisclosed { statements } => {
+            // The advice names the statements that were read.
+            let read = statements.join(", ");
+            let base = rule.advice();
+            advice = Text {
+                en: format!("{} Statements read: {read}.", base.en),
+                nl: format!("{} Gelezen verklaringen: {read}.", base.nl),
+            };
+            service_name()
+        }
+        Subject::NamedNotFound { .. } => service_name(),
+        Subject::SocialAccounts { platform, accounts } => {
+            let known = catalogue.platforms.iter().find(|p| p.id == *platform);
+            if known.is_some_and(|p| p.kind == "open") {
+                advice = rules::open_platform_advice();
+            }
+            let name = known.map_or(platform.as_str(), |p| match lang {
+                Lang::En => &p.name,
+                Lang::Nl => &p.name_nl,
+            });
+            format!(
+                "{name} ({})",
+                crate::observe::shorten(&accounts.join(", "), 160)
+            )
+        }
     };
     Some(Texts {
         title: format!("{}: {about}", rule.title().get(lang)),

@@ -3,8 +3,8 @@
 use crate::audit::SiteFacts;
 use crate::lists::{Lists, Transfer};
 use crate::report::model::{
-    ConsentPlatform, ConsentReport, Finding, ServiceReport, Severity, Site, Summary, ThirdParty,
-    Verdict,
+    ConsentPlatform, ConsentReport, Finding, ServiceReport, Severity, Site, SocialPresence,
+    Summary, ThirdParty, Verdict,
 };
 
 pub fn build_site(
@@ -20,9 +20,7 @@ pub fn build_site(
         .iter()
         .map(|(&idx, f)| {
             let s = &catalogue.services[idx];
-            // Self-hostable software seen only on the site itself (no third-party host).
-            let self_hosted = !s.self_hosted_paths.is_empty()
-                && !f.hosts.iter().any(|h| facts.hosts.contains_key(h));
+            let self_hosted = facts.self_hosted(idx, lists);
             ServiceReport {
                 id: s.id.clone(),
                 name: s.name.clone(),
@@ -82,7 +80,26 @@ pub fn build_site(
             pages: h.pages.len(),
         })
         .collect();
+    let social = facts
+        .social
+        .iter()
+        .map(|(&idx, social)| {
+            let platform = &catalogue.platforms[idx];
+            let pages: std::collections::BTreeSet<&str> =
+                social.accounts.values().flatten().map(|p| &**p).collect();
+            SocialPresence {
+                platform: platform.id.clone(),
+                name: platform.name.clone(),
+                name_nl: platform.name_nl.clone(),
+                kind: platform.kind.clone(),
+                accounts: social.accounts.keys().cloned().collect(),
+                pages: pages.into_iter().map(str::to_owned).collect(),
+            }
+        })
+        .collect();
     Site {
+        statements: facts.disclosure,
+        social,
         target,
         name: None,
         start_url,

@@ -470,6 +470,7 @@ fn site_section(out: &mut Html, site: &Site, index: usize, lang: Lang) {
     suppressed(out, site, lang);
     expired_suppressions(out, site, lang);
     resolved(out, site, lang);
+    transparency_sections(out, site, lang);
     third_parties(out, site, lang);
     cookies(out, site, lang);
     storage(out, site, lang);
@@ -626,7 +627,7 @@ fn country(lang: Lang, code: &str) -> String {
 
 /// One bar: a service or a host that findings are about, the pages it was found on and its
 /// most serious finding. Findings about the site as a whole (no privacy statement, plain http)
-/// have no bar: they are not a recipient.
+/// and links to social accounts have no bar: they are not a recipient.
 struct Bar {
     label: String,
     pages: Vec<String>,
@@ -635,7 +636,9 @@ struct Bar {
 
 fn bars(site: &Site, lang: Lang) -> Vec<Bar> {
     let mut bars: Vec<Bar> = Vec::new();
-    for finding in active(site) {
+    // A link to the institution's social account is no recipient of visitors' data.
+    let recipients = active(site).filter(|f| f.rule != crate::policy::rules::SOCIAL_MEDIA_PRESENCE);
+    for finding in recipients {
         let service = site.service_of(finding);
         let label = match (service, &finding.host) {
             (Some(service), _) => service.name_in(lang).to_owned(),
@@ -1138,6 +1141,23 @@ fn stored_table(
         out.raw("</tr>\n");
     }
     out.raw("</tbody>\n</table>\n");
+}
+
+/// What the privacy statement names, and the social platforms the site links: a table each.
+fn transparency_sections(out: &mut Html, site: &Site, lang: Lang) {
+    let sections = [
+        crate::report::transparency::statements(site, lang),
+        crate::report::transparency::social(site, lang),
+    ];
+    for section in sections.into_iter().flatten() {
+        stored_table(
+            out,
+            section.heading,
+            &section.intro,
+            &section.heads,
+            section.rows.into_iter(),
+        );
+    }
 }
 
 /// Words of the browser's tables, per language.

@@ -62,7 +62,25 @@ fn site_section(out: &mut String, site: &Site, lang: Lang) {
     findings_table(out, site, lang);
     resolved(out, site, lang);
     suppressed(out, site, lang);
+    transparency_sections(out, site, lang);
     third_parties(out, site, lang);
+}
+
+/// What the privacy statement names, and the social platforms the site links: a list each
+/// (the findings table stays the one table of the summary).
+fn transparency_sections(out: &mut String, site: &Site, lang: Lang) {
+    let sections = [
+        crate::report::transparency::statements(site, lang),
+        crate::report::transparency::social(site, lang),
+    ];
+    for section in sections.into_iter().flatten() {
+        let _ = writeln!(out, "\n### {}\n", section.heading);
+        let _ = writeln!(out, "{}\n", escape(&section.intro));
+        for row in &section.rows {
+            let cells: Vec<String> = row[1..].iter().map(|c| escape(c)).collect();
+            let _ = writeln!(out, "- {}", cells.join(" · "));
+        }
+    }
 }
 
 fn counts_line(site: &Site, lang: Lang) -> String {

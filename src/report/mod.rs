@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod sites;
 pub mod terminal;
+pub mod transparency;
 pub mod unscanned;
 
 use std::path::Path;

@@ -89,6 +89,82 @@ pub struct Site {
     /// and a hint), in the report's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The privacy and cookie statements the site links and which services they name (absent
+    /// when the site links none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statements: Option<Statements>,
+    /// The social platforms the site links its own accounts on, one entry per platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub social: Vec<SocialPresence>,
+}
+
+/// A privacy statement or a cookie statement.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatementKind {
+    Privacy,
+    Cookie,
+}
+
+/// One statement the scan tried to read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StatementRead {
+    /// As the report shows URLs (a path for a served folder's own pages).
+    pub url: String,
+    pub kind: StatementKind,
+    /// Its text was read (an HTML or plain-text page).
+    pub read: bool,
+    /// Why not: the fetch failed, a PDF, no text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Characters of text read (in the normal form names are matched in).
+    pub chars: usize,
+}
+
+/// How one service found on the site is (or is not) named by the statements.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Disclosure {
+    /// The service's id.
+    pub service: String,
+    /// `name`, `alias`, `host` or `organization`; absent: no statement names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The name as the catalogue writes it ("Google", "GA4").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// The statement that names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+}
+
+/// The statements and what they disclose.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Statements {
+    pub read: Vec<StatementRead>,
+    /// Every third-party service found on the site, and whether a statement names it (empty
+    /// when no statement could be read: nothing is concluded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Disclosure>,
+    /// Services a statement names (by name, alias or host) that the scan did not find.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub named_not_found: Vec<Disclosure>,
+}
+
+/// Links to the institution's own accounts on one social platform.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SocialPresence {
+    /// The platform's id (`tiktok`, `instagram`, `mastodon`, …).
+    pub platform: String,
+    pub name: String,
+    /// The name a Dutch report shows.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_nl: String,
+    /// `big-tech` or `open` (European or federated).
+    pub kind: String,
+    /// The accounts linked, in a stable form (https, no query).
+    pub accounts: Vec<String>,
+    /// The pages that link them.
+    pub pages: Vec<String>,
 }
 
 /// What a site's scan covered, so a DPO can show how much of the site was audited.
@@ -557,6 +633,17 @@ pub enum Subject {
     PrivacyStatementNotLinked,
     /// A form asks for personal data with no privacy statement linked on its page.
     FormWithoutPrivacyLink,
+    /// The finding's service, which the statements read (their URLs) do not name.
+    Undisclosed { statements: Vec<String> },
+    /// The finding's service, which a statement names (`term`, in `statement`) and the scan
+    /// did not find.
+    NamedNotFound { term: String, statement: String },
+    /// Links to the institution's accounts on a social platform (its id in
+    /// `tracker-lists/platforms.toml`).
+    SocialAccounts {
+        platform: String,
+        accounts: Vec<String>,
+    },
 }
 
 impl ServiceReport {

@@ -124,6 +124,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         finding_block(out, finding, service, lang, paint);
     }
     over_time(out, site, &suppressed, lang, paint);
+    transparency_sections(out, site, lang, paint);
     third_parties(out, site, lang, paint);
     page_errors(out, site, lang, paint);
 }
@@ -262,6 +263,21 @@ fn kind_name(evidence: &crate::report::model::Evidence) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// What the privacy statement names, and the social platforms the site links.
+fn transparency_sections(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
+    let sections = [
+        crate::report::transparency::statements(site, lang),
+        crate::report::transparency::social(site, lang),
+    ];
+    for section in sections.into_iter().flatten() {
+        let _ = writeln!(out, "\n{}", paint.bold(section.heading));
+        let _ = writeln!(out, "  {}", paint.dim(&section.intro));
+        for row in &section.rows {
+            let _ = writeln!(out, "  {}", row[1..].join(" · "));
+        }
+    }
 }
 
 fn third_parties(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
