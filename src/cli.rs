@@ -17,7 +17,8 @@ who is behind each one and in which country, and checks the result against the a
 no tracking pixels, privacy-friendly analytics (Matomo/Piwik) instead of Google Analytics, care with embedded \
 social media, no transfers outside the EEA without a footing.",
     after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
-2 usage or configuration error; 3 nothing could be scanned.\n\nExamples:\n  \
+2 usage or configuration error; 3 nothing could be scanned; 4 reports written, but an email \
+could not be delivered.\n\nExamples:\n  \
 trackaudit scan https://www.example-school.nl/\n  \
 trackaudit scan ./public --fail-on medium\n  \
 trackaudit scan https://www.example-school.nl/ --format json --output scan.json --lang nl"
@@ -153,6 +154,20 @@ pub struct ScanArgs {
     /// Severities and suppressions [default: ./trackaudit.toml if present]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Send the report by email to this address (repeatable; also `to` in [email] of the
+    /// config); SMTP settings from TRACKAUDIT_SMTP_URL or the config
+    #[arg(long, value_name = "ADDR")]
+    pub email_to: Vec<String>,
+
+    /// The sender of the email [default: from in [email] of the config]
+    #[arg(long, value_name = "ADDR", env = "TRACKAUDIT_EMAIL_FROM")]
+    pub email_from: Option<String>,
+
+    /// When to send the email: after every scan, when a site fails, or when a finding is new
+    /// or resolved compared with the baseline or --state [default: always]
+    #[arg(long, value_enum)]
+    pub notify: Option<NotifyArg>,
 
     /// An earlier JSON report: mark findings new or unchanged and list what was resolved
     #[arg(long, value_name = "FILE", conflicts_with = "state")]
@@ -353,4 +368,14 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NotifyArg {
+    /// After every scan
+    Always,
+    /// When a site fails (findings at or above --fail-on)
+    OnViolation,
+    /// When a finding is new or resolved compared with --baseline or --state
+    OnChange,
 }

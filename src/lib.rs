@@ -2,7 +2,8 @@
 //! visitors' data to third parties.
 //!
 //! The pipeline, one module a stage, data flowing one way:
-//! `crawl` → `observe` → `classify` → `audit` (gather per site) → `policy` (rules) → `report`.
+//! `crawl` → `observe` → `classify` → `audit` (gather per site) → `policy` (rules) → `report` →
+//! `notify` (email).
 
 pub mod audit;
 pub mod classify;
@@ -16,6 +17,7 @@ pub mod fuzzing;
 pub mod hash;
 pub mod lists;
 pub mod neutralize;
+pub mod notify;
 pub mod observe;
 pub mod output;
 pub mod policy;

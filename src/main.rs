@@ -12,19 +12,21 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use lettre::message::Mailbox;
 use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
 use cli::{
     Cli, ColorArg, Command, DiffArgs, DiffFormat, EngineArg, FailOn, FormatArg, LangArg, ListsArgs,
-    OutputArgs, ReportArgs, ScanArgs,
+    NotifyArg, OutputArgs, ReportArgs, ScanArgs,
 };
 use trackaudit::crawl::{CrawlConfig, parse_resolve};
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, show, update};
+use trackaudit::notify::{self, EmailSettings, Notify, SmtpSettings};
 use trackaudit::observe::browser::{BrowserSettings, default_tabs, find_chromium, running_as_root};
 use trackaudit::output::{OutputPlan, OutputRequest};
 use trackaudit::policy::Policy;
-use trackaudit::policy::config::{Config, DEFAULT_CONFIG};
+use trackaudit::policy::config::{Config, DEFAULT_CONFIG, EmailConfig};
 use trackaudit::report::model::{Report, Severity, Verdict};
 use trackaudit::report::{self, Format, RenderOptions};
 use trackaudit::scan::{ScanSettings, SiteTarget, Target, scan};
@@ -39,6 +41,8 @@ enum Exit {
     Findings = 1,
     Usage = 2,
     NothingScanned = 3,
+    /// The scan is done and its reports are written, but an email could not be delivered.
+    Undelivered = 4,
 }
 
 /// Sites scanned at once by the static engine unless `--parallel-sites` says otherwise: a
@@ -119,9 +123,10 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
         let _context = runtime.enter();
         trackaudit::stop::cancel_on_stop_signals(cancel.clone());
     }
-    let targets = collect_targets(args)?;
+    let (targets, per_site) = collect_targets(args)?;
     let catalogue = Catalogue::embedded().map_err(usage)?;
     let config = load_config(args, &catalogue)?;
+    let email = email_settings(args, &config.email, per_site)?;
     let lists = Arc::new(load_lists(args, &config, catalogue)?);
     let settings = scan_settings(args, config)?;
     let plan = output_plan(&args.out, !quiet)?;
@@ -147,13 +152,149 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
             print_error(&format!("{}: {reason}", site.target));
         }
     }
-    match plan.write(&report, &render_options(&args.out, lang)) {
+    let options = render_options(&args.out, lang);
+    match plan.write(&report, &options) {
         // The reader went away (`| head`): the files are written and the verdict still decides
         // the exit code, so `set -o pipefail` in a CI job cannot turn a failing site into a pass.
         Err(trackaudit::Error::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         written => written?,
     }
-    Ok(exit_for(&report))
+    // Mail goes out after the reports are written: a mail server that fails costs no report.
+    match email {
+        Some(email) if !send_email(&report, &email, &options)? => Ok(Exit::Undelivered),
+        _ => Ok(exit_for(&report)),
+    }
+}
+
+/// The email settings when anyone is to get the report: `--email-to`, `[email] to` or a
+/// recipient in the targets file. The SMTP URL comes from `TRACKAUDIT_SMTP_URL`, else the
+/// config; a missing one is a usage error before anything is scanned.
+fn email_settings(
+    args: &ScanArgs,
+    config: &EmailConfig,
+    per_site: Vec<(String, Vec<String>)>,
+) -> Result<Option<EmailSettings>> {
+    let parse = |list: &[String]| -> Result<Vec<Mailbox>> {
+        list.iter()
+            .map(|a| notify::mailbox(a).map_err(|e| usage(anyhow::anyhow!(e))))
+            .collect()
+    };
+    let to = parse(
+        &args
+            .email_to
+            .iter()
+            .chain(&config.to)
+            .cloned()
+            .collect::<Vec<_>>(),
+    )?;
+    let per_site: Vec<(String, Vec<Mailbox>)> = per_site
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(target, list)| Ok((target, parse(&list)?)))
+        .collect::<Result<_>>()?;
+    if to.is_empty() && per_site.is_empty() {
+        if args.notify.is_some() {
+            bail!(usage(anyhow::anyhow!(
+                "--notify needs a recipient: --email-to, [email] to in the config, or a third column in the targets file"
+            )));
+        }
+        return Ok(None);
+    }
+    let from_env = std::env::var("TRACKAUDIT_SMTP_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let source = if from_env.is_some() {
+        "TRACKAUDIT_SMTP_URL"
+    } else {
+        "smtp_url in [email] of the config"
+    };
+    let url = from_env
+        .or_else(|| config.smtp_url.clone())
+        .ok_or_else(|| {
+            usage(anyhow::anyhow!(
+                "email needs an SMTP server: set TRACKAUDIT_SMTP_URL (smtps://user:password@host or smtp://user:password@host?tls=required) or smtp_url in [email] of the config"
+            ))
+        })?;
+    let mut smtp = SmtpSettings::parse(&url).context(source)?;
+    let ca = std::env::var_os("TRACKAUDIT_SMTP_CA_FILE")
+        .map(PathBuf::from)
+        .or_else(|| config.ca_file.clone());
+    if let Some(ca) = ca {
+        smtp = smtp.with_ca_file(&ca)?;
+    }
+    if let Some(seconds) = config.timeout_s {
+        smtp.timeout = Duration::from_secs(seconds);
+    }
+    if let Some(attempts) = config.attempts {
+        smtp.attempts = attempts;
+    }
+    let from = args
+        .email_from
+        .clone()
+        .or_else(|| config.from.clone())
+        .ok_or_else(|| {
+            usage(anyhow::anyhow!(
+                "email needs a sender: --email-from ADDR or from in [email] of the config"
+            ))
+        })?;
+    let from = notify::mailbox(&from).map_err(|e| usage(anyhow::anyhow!(e)))?;
+    let notify = match args.notify.unwrap_or(NotifyArg::Always) {
+        NotifyArg::Always => Notify::Always,
+        NotifyArg::OnViolation => Notify::OnViolation,
+        NotifyArg::OnChange => Notify::OnChange,
+    };
+    Ok(Some(EmailSettings {
+        smtp,
+        from,
+        to,
+        per_site,
+        notify,
+    }))
+}
+
+/// Send the report to its recipients; `false` when a message could not be delivered (each
+/// failure is named on stderr). The reports are written before this runs.
+fn send_email(report: &Report, email: &EmailSettings, options: &RenderOptions) -> Result<bool> {
+    let outgoing = notify::plan(report, email);
+    if outgoing.is_empty() {
+        tracing::info!("email: nothing to send (--notify)");
+        return Ok(true);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let in_files = RenderOptions {
+        color: false,
+        ..*options
+    };
+    let attachments = |report: &Report| {
+        vec![
+            (
+                "report.html".to_owned(),
+                "text/html; charset=utf-8".to_owned(),
+                report::render(report, Format::Html, &in_files).into_bytes(),
+            ),
+            (
+                "sites.csv".to_owned(),
+                "text/csv; charset=utf-8".to_owned(),
+                report::render(report, Format::SitesCsv, &in_files).into_bytes(),
+            ),
+        ]
+    };
+    let (sent, failed) = runtime.block_on(notify::send_all(
+        &outgoing,
+        email,
+        options.lang,
+        attachments,
+    ));
+    for to in &sent {
+        tracing::info!("email sent to {to}");
+    }
+    for f in &failed {
+        print_error(&format!("email to {} not delivered: {}", f.to, f.error));
+    }
+    Ok(failed.is_empty())
 }
 
 fn exit_for(report: &Report) -> Exit {
@@ -167,8 +308,12 @@ fn exit_for(report: &Report) -> Exit {
     }
 }
 
-/// The targets of the command line, then those of `--targets`, with their names.
-fn collect_targets(args: &ScanArgs) -> Result<Vec<SiteTarget>> {
+/// Each target's own email recipients (by its label), from the targets file's third column.
+type PerSite = Vec<(String, Vec<String>)>;
+
+/// The targets of the command line, then those of `--targets`, with their names; and each
+/// target's own email recipients.
+fn collect_targets(args: &ScanArgs) -> Result<(Vec<SiteTarget>, PerSite)> {
     let mut lines: Vec<TargetLine> = args.targets.iter().map(|t| TargetLine::bare(t)).collect();
     if let Some(file) = &args.targets_file {
         lines.extend(read_targets_file(file).context("reading the targets file")?);
@@ -176,7 +321,7 @@ fn collect_targets(args: &ScanArgs) -> Result<Vec<SiteTarget>> {
     if lines.is_empty() {
         return Err(usage(anyhow::anyhow!("no targets to scan")));
     }
-    lines
+    let targets = lines
         .iter()
         .map(|line| {
             Ok(SiteTarget {
@@ -184,7 +329,13 @@ fn collect_targets(args: &ScanArgs) -> Result<Vec<SiteTarget>> {
                 name: line.name.clone(),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let per_site = targets
+        .iter()
+        .zip(&lines)
+        .map(|(t, line)| (t.target.label(), line.recipients.clone()))
+        .collect();
+    Ok((targets, per_site))
 }
 
 /// The config file given with --config, else ./trackaudit.toml when it exists.

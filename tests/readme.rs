@@ -206,6 +206,14 @@ const NOT_RUN: &[(&str, &str)] = &[
         "runs this test suite; checked against .ci/run instead",
     ),
     (
+        "export",
+        "Email: sets the mail server for the command after it (tests/email.rs runs the same flags against a real SMTP server)",
+    ),
+    (
+        "trackaudit scan --targets schools.txt --state state/ --email-to",
+        "Email: needs a mail server (tests/email.rs runs the same flags against a real SMTP server)",
+    ),
+    (
         "cargo +nightly fuzz",
         "Fuzzing: needs the nightly toolchain and cargo-fuzz, builds for many minutes",
     ),

@@ -4,36 +4,16 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::routing::get;
 use serde_json::Value;
 use support::slow::{SlowSite, serve_all};
-use support::{hostile::html, spawn_server, trackaudit};
+use support::{changing_site, trackaudit};
 
 const GA: &str =
     "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-STATE00001\"></script>";
 const PIXEL: &str =
     "<img src=\"https://www.facebook.com/tr?id=1234567890123456&ev=PageView&noscript=1\">";
-
-/// A one-page site whose `<head>` the test changes between runs.
-fn changing_site(head: &str) -> (String, Arc<Mutex<String>>) {
-    let current = Arc::new(Mutex::new(head.to_owned()));
-    let app = axum::Router::new()
-        .route(
-            "/",
-            get(|State(head): State<Arc<Mutex<String>>>| async move {
-                let head = head.lock().map(|h| h.clone()).unwrap_or_default();
-                html(format!(
-                    "<html><head><title>School</title>{head}</head><body><a href=\"/privacy\">Privacy</a></body></html>"
-                ))
-            }),
-        )
-        .with_state(Arc::clone(&current));
-    (format!("http://{}/", spawn_server(app)), current)
-}
 
 fn scan_with_state(target: &str, state: &Path, extra: &[&str]) -> (i32, Value) {
     let output = trackaudit()

@@ -1,4 +1,4 @@
-//! `trackaudit.toml`: severities per rule and suppressions. Every mistake in the file is an error
+//! `trackaudit.toml`: severities per rule, suppressions, extra lists and email. Every mistake in the file is an error
 //! that names the file and line.
 //!
 //! ```toml
@@ -11,6 +11,10 @@
 //! url = "/open-dag"
 //! reason = "Click-to-load placeholder goes live in January"
 //! expires = "2027-01-31"
+//!
+//! [email]
+//! to = ["fg@bestuur.example"]
+//! from = "trackaudit@bestuur.example"
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -41,6 +45,34 @@ struct RawConfig {
     /// Extra tracker lists (filter lists or Disconnect JSON), relative to the config file.
     #[serde(default)]
     lists: Vec<String>,
+    #[serde(default)]
+    email: RawEmail,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    #[serde(default)]
+    to: Vec<String>,
+    from: Option<String>,
+    smtp_url: Option<String>,
+    ca_file: Option<String>,
+    timeout: Option<u64>,
+    attempts: Option<u32>,
+}
+
+/// `[email]` of the config: recipients of every site, the sender, the SMTP URL (the
+/// `TRACKAUDIT_SMTP_URL` environment variable takes precedence, and keeps the password out of
+/// the file), a PEM file of extra root certificates (relative to the config file), the time
+/// limit of one attempt to send (seconds, default 60) and the attempts per message (default 3).
+#[derive(Debug, Default, Clone)]
+pub struct EmailConfig {
+    pub to: Vec<String>,
+    pub from: Option<String>,
+    pub smtp_url: Option<String>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout_s: Option<u64>,
+    pub attempts: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +91,7 @@ pub struct Config {
     pub severities: HashMap<String, Severity>,
     pub suppressions: Vec<ActiveSuppression>,
     pub lists: Vec<PathBuf>,
+    pub email: EmailConfig,
 }
 
 /// A suppression ready to apply.
@@ -194,10 +227,27 @@ impl Config {
                 }
             })
             .collect();
+        let email = EmailConfig {
+            to: raw.email.to,
+            from: raw.email.from,
+            smtp_url: raw.email.smtp_url,
+            ca_file: raw.email.ca_file.map(|f| base.join(f)),
+            timeout_s: raw.email.timeout,
+            attempts: raw.email.attempts,
+        };
+        if email.timeout_s.is_some_and(|t| t == 0 || t > 3600)
+            || email.attempts.is_some_and(|a| a == 0 || a > 10)
+        {
+            return Err(fail(
+                None,
+                "[email]: timeout must be 1 to 3600 seconds and attempts 1 to 10".into(),
+            ));
+        }
         Ok(Config {
             severities,
             suppressions,
             lists,
+            email,
         })
     }
 }

@@ -52,11 +52,11 @@ pub fn render(report: &Report, lang: Lang) -> String {
 
 /// The page being written.
 #[derive(Default)]
-struct Html(String);
+pub(crate) struct Html(pub(crate) String);
 
 impl Html {
     /// Markup written in this file. `'static` keeps report data out of it.
-    fn raw(&mut self, markup: &'static str) -> &mut Self {
+    pub(crate) fn raw(&mut self, markup: &'static str) -> &mut Self {
         self.0.push_str(markup);
         self
     }
@@ -70,7 +70,7 @@ impl Html {
     /// Text from the report, escaped for element content and quoted attribute values. Control
     /// characters and bidi overrides are shown as `\x1b`-style escapes: they are not allowed in
     /// HTML text, and a raw ESC acts on the terminal of whoever `cat`s or greps the file.
-    fn text(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn text(&mut self, text: &str) -> &mut Self {
         for c in crate::neutralize::terminal(text).chars() {
             match c {
                 '&' => self.0.push_str("&amp;"),
@@ -97,7 +97,7 @@ impl Html {
     }
 
     /// `<tag class="class">text</tag>`, the text escaped.
-    fn el(&mut self, tag: &'static str, class: &'static str, text: &str) -> &mut Self {
+    pub(crate) fn el(&mut self, tag: &'static str, class: &'static str, text: &str) -> &mut Self {
         self.markup(format_args!("<{tag}"));
         if !class.is_empty() {
             self.markup(format_args!(" class=\"{class}\""));

@@ -8,6 +8,7 @@ pub mod thirdparty;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -119,4 +120,21 @@ pub fn findings<'a>(site: &'a Value, rule: &str) -> Vec<&'a Value> {
 /// The page object with this URL.
 pub fn page<'a>(site: &'a Value, url: &str) -> Option<&'a Value> {
     site["pages"].as_array()?.iter().find(|p| p["url"] == url)
+}
+
+/// A one-page site whose `<head>` the test changes between runs.
+pub fn changing_site(head: &str) -> (String, Arc<Mutex<String>>) {
+    let current = Arc::new(Mutex::new(head.to_owned()));
+    let app = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::get(|axum::extract::State(head): axum::extract::State<Arc<Mutex<String>>>| async move {
+                let head = head.lock().map(|h| h.clone()).unwrap_or_default();
+                hostile::html(format!(
+                    "<html><head><title>School</title>{head}</head><body><a href=\"/privacy\">Privacy</a></body></html>"
+                ))
+            }),
+        )
+        .with_state(Arc::clone(&current));
+    (format!("http://{}/", spawn_server(app)), current)
 }
