@@ -44,6 +44,9 @@ pub enum Command {
     Report(ReportArgs),
     /// What appeared and what went away between two JSON reports (exit 1 if anything appeared)
     Diff(DiffArgs),
+    /// Join the JSON reports of the shards of one run (`scan --shard I/N`) into one report,
+    /// sites in the order of the targets
+    Merge(MergeArgs),
     /// Show, search or validate the built-in tracker catalogue; `lists update` fetches the public
     /// lists (EasyPrivacy, Disconnect) for `scan --list`
     Lists(ListsArgs),
@@ -59,6 +62,11 @@ pub struct ScanArgs {
     /// site's name (`https://www.school.nl/  De Linde`); # starts a comment
     #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
+
+    /// Scan only the I-th of N shares of the targets (1-based), chosen by a hash of each
+    /// site's host; `trackaudit merge` joins the shards' JSON reports
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<trackaudit::shard::Shard>,
 
     /// Sites scanned at once; their requests share --concurrency and each host's --per-host
     /// and --delay [default: 16; 1 with --engine chromium, which starts a browser per site]
@@ -220,6 +228,17 @@ pub enum DiffFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' JSON reports
+    #[arg(value_name = "SCAN.JSON", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write the merged JSON report here [default: stdout]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
     /// A report written by `trackaudit scan --format json`
     #[arg(value_name = "SCAN.JSON")]
@@ -255,6 +274,10 @@ pub struct OutputArgs {
     /// Field separator of the CSV report: `,` or `;` (Dutch spreadsheet settings)
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_separator)]
     pub csv_separator: u8,
+}
+
+fn parse_shard(text: &str) -> Result<trackaudit::shard::Shard, String> {
+    text.parse()
 }
 
 /// One ASCII character, e.g. `;` or `,` (`tab` for a tab).

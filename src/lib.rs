@@ -24,6 +24,7 @@ pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod scope;
+pub mod shard;
 pub mod state;
 pub mod statement;
 pub mod stop;

@@ -61,7 +61,7 @@ fn main() -> ExitCode {
     let color = match &cli.command {
         Command::Scan(args) => args.out.color,
         Command::Report(args) => args.out.color,
-        Command::Diff(_) | Command::Lists(_) => ColorArg::Auto,
+        Command::Diff(_) | Command::Merge(_) | Command::Lists(_) => ColorArg::Auto,
     };
     init_logging(
         cli.quiet,
@@ -72,6 +72,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args, cli.quiet),
         Command::Report(args) => run_report(args),
         Command::Diff(args) => run_diff(args),
+        Command::Merge(args) => run_merge(args),
         Command::Lists(args) => run_lists(args),
     };
     match outcome {
@@ -123,14 +124,33 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
         let _context = runtime.enter();
         trackaudit::stop::cancel_on_stop_signals(cancel.clone());
     }
-    let (targets, per_site) = collect_targets(args)?;
+    let (mut targets, per_site) = collect_targets(args)?;
+    let all_labels: Vec<String> = targets.iter().map(|t| t.target.label()).collect();
+    if let Some(shard) = &args.shard {
+        targets.retain(|t| shard.contains(&t.target.label()));
+        tracing::info!(
+            "shard {}/{}: {} of {} targets",
+            shard.index,
+            shard.count,
+            targets.len(),
+            all_labels.len()
+        );
+    }
     let catalogue = Catalogue::embedded().map_err(usage)?;
     let config = load_config(args, &catalogue)?;
     let email = email_settings(args, &config.email, per_site)?;
     let lists = Arc::new(load_lists(args, &config, catalogue)?);
-    let settings = scan_settings(args, config)?;
+    let mut settings = scan_settings(args, config)?;
     let plan = output_plan(&args.out, !quiet)?;
     plan.prepare()?;
+    // A run of several sites into an output folder keeps each site as soon as it is done
+    // (`--state` does that itself).
+    if settings.state.is_none() && targets.len() > 1 {
+        settings.site_reports = plan
+            .folder
+            .as_ref()
+            .map(|dir| dir.join(trackaudit::output::SITES_FOLDER));
+    }
     let lang = settings.policy.lang;
 
     let report = runtime.block_on(async {
@@ -145,6 +165,10 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
         report
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
+    let mut report = report;
+    if let Some(shard) = &args.shard {
+        report.shard = Some(shard.record(&all_labels, &report));
+    }
 
     // A site that could not be scanned is named even in a run of many and with -q.
     for site in &report.sites {
@@ -159,10 +183,16 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
         Err(trackaudit::Error::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         written => written?,
     }
+    // A shard that drew no target has nothing to scan, and that is no failure.
+    let exit = if args.shard.is_some() && targets.is_empty() {
+        Exit::Clean
+    } else {
+        exit_for(&report)
+    };
     // Mail goes out after the reports are written: a mail server that fails costs no report.
     match email {
         Some(email) if !send_email(&report, &email, &options)? => Ok(Exit::Undelivered),
-        _ => Ok(exit_for(&report)),
+        _ => Ok(exit),
     }
 }
 
@@ -453,6 +483,7 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         site_timeout: (args.site_timeout > 0.0).then(|| Duration::from_secs_f64(args.site_timeout)),
         parallel_sites,
         state,
+        site_reports: None,
     })
 }
 
@@ -602,6 +633,23 @@ fn run_diff(args: &DiffArgs) -> Result<Exit> {
     } else {
         Exit::Clean
     })
+}
+
+/// `merge`: the shards' reports as one JSON report; exit code as a scan of the whole list.
+fn run_merge(args: &cli::MergeArgs) -> Result<Exit> {
+    let reports = args
+        .inputs
+        .iter()
+        .map(|path| Ok((path.clone(), report::read_json(path)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = trackaudit::shard::merge(reports)?;
+    let json = report::to_json(&merged);
+    match &args.output {
+        Some(path) => trackaudit::output::write_file(path, json.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(json.as_bytes())?,
+    }
+    Ok(exit_for(&merged))
 }
 
 fn run_lists(args: &ListsArgs) -> Result<Exit> {

@@ -13,6 +13,25 @@ use crate::error::Error;
 use crate::report::model::Report;
 use crate::report::{self, Format, RenderOptions};
 
+/// The subfolder of an output folder that keeps each site's report of a run of several sites
+/// as soon as the site is done (without `--state`): `sites/<site key>.json`.
+pub const SITES_FOLDER: &str = "sites";
+
+/// Keep the one-site JSON report of `site` in `dir` (atomically, named by
+/// [`crate::state::site_key`]) as soon as the site is done, so a run of hundreds of sites that
+/// is killed keeps the sites it finished. `header`: the run's report header.
+pub fn save_site(
+    dir: &Path,
+    header: &Report,
+    site: &crate::report::model::Site,
+    interrupted: bool,
+) -> Result<PathBuf, Error> {
+    let report = report::single_site(header, site, interrupted);
+    let path = dir.join(format!("{}.json", crate::state::site_key(&site.target)));
+    write_file(&path, report::to_json(&report).as_bytes()).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}
+
 /// One report rendered in one format, on stdout or in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
@@ -25,6 +44,8 @@ pub enum Destination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputPlan {
     pub destinations: Vec<Destination>,
+    /// `--output` when it is used as a folder.
+    pub folder: Option<PathBuf>,
 }
 
 /// What the user asked for.
@@ -62,6 +83,7 @@ impl OutputPlan {
             }
             return Ok(OutputPlan {
                 destinations: vec![Destination::Stdout(formats[0])],
+                folder: None,
             });
         };
         // Only a terminal report asked for: it goes to the file itself.
@@ -74,7 +96,8 @@ impl OutputPlan {
                 .filter(|f| *f != Format::Terminal)
                 .collect()
         };
-        let mut destinations: Vec<Destination> = if to_files.len() == 1 && !is_folder(output) {
+        let as_file = to_files.len() == 1 && !is_folder(output);
+        let mut destinations: Vec<Destination> = if as_file {
             vec![Destination::File(to_files[0], output.to_path_buf())]
         } else {
             if output.is_file() || (!output.is_dir() && looks_like_file(output)) {
@@ -97,7 +120,10 @@ impl OutputPlan {
         if !terminal_in_file && (formats.contains(&Format::Terminal) || request.echo_terminal) {
             destinations.push(Destination::Stdout(Format::Terminal));
         }
-        Ok(OutputPlan { destinations })
+        Ok(OutputPlan {
+            destinations,
+            folder: (!as_file).then(|| output.to_path_buf()),
+        })
     }
 
     /// The files this plan writes.

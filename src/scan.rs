@@ -145,6 +145,9 @@ pub struct ScanSettings {
     /// `--state DIR`: each site is compared with its last scan kept there, and its new scan is
     /// kept there as soon as the site is done.
     pub state: Option<StateDir>,
+    /// Without `--state`: a folder where each site's one-site JSON report is written as soon
+    /// as the site is done (`--output DIR/` of a run of several sites: `DIR/sites/`).
+    pub site_reports: Option<PathBuf>,
 }
 
 /// What the analyser keeps of a page.
@@ -179,6 +182,7 @@ pub async fn scan(
         finished_at,
         interrupted,
         settings: Some(record(settings, &lists)),
+        shard: None,
         sites,
     };
     let pool = CrawlPool::new(&settings.crawl);
@@ -208,12 +212,17 @@ pub async fn scan(
             Some(scanned) => {
                 let (site, stopped) = scanned?;
                 interrupted |= stopped;
+                let one = header(now_rfc3339(), Vec::new(), false);
                 if let Some(state) = &settings.state {
-                    let one = header(now_rfc3339(), Vec::new(), false);
                     match state.save(&one, &site, stopped) {
                         Ok(Some(path)) => tracing::info!("state kept in {}", path.display()),
                         Ok(None) => {}
                         Err(e) => tracing::error!("--state: {} not kept: {e}", site.target),
+                    }
+                } else if let Some(dir) = &settings.site_reports {
+                    match crate::output::save_site(dir, &one, &site, stopped) {
+                        Ok(path) => tracing::info!("site report kept in {}", path.display()),
+                        Err(e) => tracing::error!("{}: site report not kept: {e}", site.target),
                     }
                 }
                 done[index] = Some(site);

@@ -79,11 +79,7 @@ impl StateDir {
         if interrupted || site.summary.verdict == Verdict::Error {
             return Ok(None);
         }
-        let report = Report {
-            sites: vec![site.clone()],
-            interrupted: false,
-            ..header.clone()
-        };
+        let report = crate::report::single_site(header, site, false);
         let json = crate::report::to_json(&report);
         let folder = self.site_dir(&site.target);
         let history = folder.join("history");

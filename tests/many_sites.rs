@@ -305,3 +305,69 @@ fn html_index_counts_services_across_sites() {
         assert!(html.contains("Het Voorbeeld College"));
     }
 }
+
+/// Class: finished work of a long run is kept when the run dies. Without `--state`, a run of
+/// several sites into an output folder writes each site's report to `sites/` as soon as that
+/// site is done.
+#[test]
+fn finished_sites_are_kept_in_the_output_folder_when_the_run_is_killed() {
+    // Four quick sites and one that answers every request after a minute.
+    let mut sites: Vec<SlowSite> = (0..4)
+        .map(|i| site(&format!("G-KEPT{i:06}"), 5, &[]))
+        .collect();
+    sites.push(site("G-SLOW000001", 60_000, &[]));
+    let addrs = serve_all(sites).expect("serve");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines: Vec<String> = addrs.iter().map(|a| format!("http://{a}/")).collect();
+    let targets = targets_file(dir.path(), &lines);
+    let out = dir.path().join("weekly");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
+        .args(["scan", "--targets", &targets, "--timeout", "300", "-q"])
+        .args(["--format", "json", "--format", "html", "--output"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("trackaudit starts");
+    let kept = out.join("sites");
+    let count = || {
+        std::fs::read_dir(&kept).map_or(0, |d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .count()
+        })
+    };
+    // Polled, not timed: the quick sites finish long before the slow one's first answer.
+    for _ in 0..600 {
+        if count() >= 4 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        !out.join("report.json").exists(),
+        "the run was killed before its end"
+    );
+    let mut found: Vec<String> = std::fs::read_dir(&kept)
+        .expect("sites/ exists")
+        .flatten()
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.path()).expect("readable");
+            let report: Value = serde_json::from_str(&text).expect("a whole JSON report");
+            assert_eq!(report["sites"].as_array().map(Vec::len), Some(1));
+            tags(&report).remove(0)
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "G-KEPT000000",
+            "G-KEPT000001",
+            "G-KEPT000002",
+            "G-KEPT000003"
+        ]
+    );
+}

@@ -74,6 +74,17 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
     }
 }
 
+/// A report of one site of a run: the run's header (`header`'s own sites are ignored), that
+/// site, and whether its scan was stopped. `--state` and the per-site files of an output folder
+/// keep these.
+pub fn single_site(header: &Report, site: &model::Site, interrupted: bool) -> Report {
+    Report {
+        sites: vec![site.clone()],
+        interrupted,
+        ..header.clone()
+    }
+}
+
 pub fn to_json(report: &Report) -> String {
     // The model holds only strings, numbers and enums: serialising it cannot fail.
     let mut json = serde_json::to_string_pretty(report).unwrap_or_default();

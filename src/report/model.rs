@@ -24,7 +24,27 @@ pub struct Report {
     /// The settings of the scan (absent in reports of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<ScanRecord>,
+    /// With `--shard I/N`: which share of the targets this report covers (absent otherwise and
+    /// in a merged report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardRecord>,
     pub sites: Vec<Site>,
+}
+
+/// The share of a targets list that a `--shard I/N` report covers; `trackaudit merge` checks
+/// that reports belong to one list and puts each site back at its position.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ShardRecord {
+    /// I, from 1.
+    pub index: usize,
+    /// N, the number of shards.
+    pub count: usize,
+    /// The number of targets in the whole list (every shard).
+    pub targets: usize,
+    /// 16 hex digits of the FNV-1a 64 hash of the whole list's targets, one a line in order.
+    pub targets_hash: String,
+    /// Each site's position (from 0) in the whole list, in the order of `sites`.
+    pub positions: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
