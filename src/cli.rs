@@ -69,7 +69,7 @@ pub struct ScanArgs {
     pub shard: Option<trackaudit::shard::Shard>,
 
     /// Sites scanned at once; their requests share --concurrency and each host's --per-host
-    /// and --delay [default: 16; 1 with --engine chromium, which starts a browser per site]
+    /// and --delay [default: 32; 1 with --engine chromium, which starts a browser per site]
     #[arg(long, value_name = "N")]
     pub parallel_sites: Option<usize>,
 
@@ -82,7 +82,7 @@ pub struct ScanArgs {
     pub max_depth: usize,
 
     /// Requests in flight at once, over all hosts
-    #[arg(long, value_name = "N", default_value_t = 16)]
+    #[arg(long, value_name = "N", default_value_t = 64)]
     pub concurrency: usize,
 
     /// Requests in flight at once to one host

@@ -48,7 +48,7 @@ enum Exit {
 /// Sites scanned at once by the static engine unless `--parallel-sites` says otherwise: a
 /// site's crawl waits on the network most of the time, so a few run side by side within the
 /// shared `--concurrency` (see the README's benchmark).
-const DEFAULT_PARALLEL_SITES: usize = 16;
+const DEFAULT_PARALLEL_SITES: usize = 32;
 
 /// Every error that reaches `main` is one the user has to fix (a bad flag, an unreadable file,
 /// an invalid list): exit 2. Unreachable sites are not errors; they are in the report.

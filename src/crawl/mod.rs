@@ -64,7 +64,7 @@ impl Default for CrawlConfig {
         CrawlConfig {
             max_pages: 500,
             max_depth: 16,
-            concurrency: 16,
+            concurrency: 64,
             per_host: 8,
             delay: Duration::ZERO,
             timeout: Duration::from_secs(20),
