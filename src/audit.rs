@@ -20,11 +20,11 @@ use crate::observe::browser::{
 };
 use crate::observe::{EvidenceKind, Form, PageObservations};
 use crate::report::model::{
-    BlockedAction, BlockedCookieReport, CookieReport, Evidence, ListMatch, Page, PageBrowser,
-    Party, StorageKind, StorageReport,
+    BlockedAction, BlockedCookieReport, ConsentChoice, CookieReport, Evidence, ListMatch, Page,
+    PageBrowser, Party, StorageKind, StorageReport,
 };
 use crate::scope::{SiteScope, normalize_host, registrable_domain};
-use crate::vocab::SeenBy;
+use crate::vocab::{ConsentState, SeenBy};
 
 /// Evidence items kept per service and per host; the rest are counted.
 const EVIDENCE_PER_SERVICE: usize = 20;
@@ -47,6 +47,8 @@ pub struct ServiceFacts {
     /// Services whose requests this one's scripts caused (browser engine): what a tag manager
     /// loaded.
     pub loaded: BTreeSet<ServiceIdx>,
+    /// The consent states in which the browser saw the service (a request or a cookie).
+    pub consent: BTreeSet<ConsentState>,
 }
 
 /// A service found by an external list: what the list said (at its first match) and the facts.
@@ -121,6 +123,8 @@ pub struct SiteFacts {
     /// Consent management platforms whose script or request was seen, by their index in
     /// [`crate::lists::Catalogue::cmps`].
     pub cmp_platforms: BTreeSet<usize>,
+    /// The consent choices made on the start page's banner (`--consent`).
+    pub consent_choices: Vec<ConsentChoice>,
     /// Pages loaded in the browser, and the requests they made.
     pub browser_pages: usize,
     pub browser_requests: usize,
@@ -330,6 +334,7 @@ impl<'l> SiteAudit<'l> {
                 list_match: None,
                 seen_by: SeenBy::Static,
                 initiator: Vec::new(),
+                consent: None,
             });
         }
         if let Some((observations, classified)) = observed {
@@ -358,6 +363,20 @@ impl<'l> SiteAudit<'l> {
         }
         self.facts.pages.push(page);
         true
+    }
+
+    /// Record a consent choice made on the start page's banner; its platform counts as
+    /// detected.
+    pub fn add_consent_choice(&mut self, choice: ConsentChoice) {
+        let cmps = &self.lists.catalogue.cmps;
+        if let Some(i) = choice
+            .platform
+            .as_ref()
+            .and_then(|id| cmps.iter().position(|r| &r.id == id))
+        {
+            self.facts.cmp_platforms.insert(i);
+        }
+        self.facts.consent_choices.push(choice);
     }
 
     /// Record what a page loads through a subresource read after the page (a same-site
@@ -415,6 +434,7 @@ impl<'l> SiteAudit<'l> {
                 .as_ref()
                 .map(|b| b.initiators.clone())
                 .unwrap_or_default(),
+            consent: o.browser.as_ref().and_then(|b| b.consent),
         };
         let is_request = o.kind != EvidenceKind::FormAction;
         if is_request && self.mixed_content(page_url, o.url.as_ref()) {
@@ -490,6 +510,7 @@ impl<'l> SiteAudit<'l> {
             facts.tracking_ids.insert(id.clone());
         }
         facts.pages.insert(page.clone());
+        facts.consent.extend(evidence.consent);
         // Pages arrive once each (and their stylesheets once after), so a duplicate can only be
         // on the same page.
         if first_on_page && !push_capped(&mut facts.evidence, EVIDENCE_PER_SERVICE, evidence) {
@@ -553,7 +574,7 @@ impl<'l> SiteAudit<'l> {
         self.facts.browser_pages += 1;
         self.facts.browser_requests += rendered.requests.len();
         for cookie in &rendered.cookies {
-            self.add_cookie(page_url, cookie);
+            self.add_cookie(page_url, cookie, rendered.consent);
         }
         for item in &rendered.storage {
             self.add_storage(page_url, item);
@@ -649,12 +670,29 @@ impl<'l> SiteAudit<'l> {
         });
     }
 
-    fn add_cookie(&mut self, page: &PageUrl, cookie: &BrowserCookie) {
-        let known =
-            self.facts.cookies.iter().any(|c| {
-                c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path
-            });
-        if known || self.facts.cookies.len() >= MAX_COOKIES {
+    /// Record a cookie present after a page load in consent state `state`; a cookie known
+    /// already gains the state.
+    fn add_cookie(&mut self, page: &PageUrl, cookie: &BrowserCookie, state: Option<ConsentState>) {
+        let known = self.facts.cookies.iter().position(|c| {
+            c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path
+        });
+        if let Some(i) = known {
+            let states = &mut self.facts.cookies[i].consent;
+            if let Some(state) = state.filter(|s| !states.contains(s)) {
+                states.push(state);
+                states.sort();
+                if let Some(service) = self.facts.cookie_services[i] {
+                    self.facts
+                        .services
+                        .entry(service)
+                        .or_default()
+                        .consent
+                        .insert(state);
+                }
+            }
+            return;
+        }
+        if self.facts.cookies.len() >= MAX_COOKIES {
             return;
         }
         let (party, service) = self.party_and_service(&cookie.domain, &cookie.path, &cookie.name);
@@ -677,10 +715,12 @@ impl<'l> SiteAudit<'l> {
             service: service.map(|s| services[s].id.clone()),
             tracking,
             page: page.to_string(),
+            consent: state.into_iter().collect(),
         };
         if let Some(service) = service {
             let facts = self.facts.services.entry(service).or_default();
             facts.pages.insert(page.clone());
+            facts.consent.extend(state);
             if !push_capped(
                 &mut facts.evidence,
                 EVIDENCE_PER_SERVICE,
@@ -736,6 +776,7 @@ impl<'l> SiteAudit<'l> {
                 list_match: None,
                 seen_by: SeenBy::Static,
                 initiator: Vec::new(),
+                consent: None,
             });
         }
     }
@@ -872,5 +913,6 @@ pub fn cookie_evidence(cookie: &CookieReport) -> Evidence {
         list_match: None,
         seen_by: SeenBy::Browser,
         initiator: Vec::new(),
+        consent: cookie.consent.first().copied(),
     }
 }

@@ -152,6 +152,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DIR")]
     pub evidence: Option<PathBuf>,
 
+    /// The consent state to audit in (needs --engine chromium): `none` loads pages with no
+    /// choice made; `accept` / `reject` first click that choice on the start page's banner in
+    /// a fresh profile, then crawl in that profile
+    #[arg(long, value_enum, default_value = "none")]
+    pub consent: ConsentArg,
+
     /// Pass a flag to Chromium, e.g. --browser-arg=--host-resolver-rules=... (repeatable)
     #[arg(long = "browser-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub browser_args: Vec<String>,
@@ -370,6 +376,16 @@ pub enum EngineArg {
     Static,
     /// The static reading plus headless Chromium
     Chromium,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsentArg {
+    /// No choice made on the banner (the state that matters most in law)
+    None,
+    /// "Accept all" clicked on the banner
+    Accept,
+    /// "Reject all" clicked (on the second layer when the first has none)
+    Reject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

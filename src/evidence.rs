@@ -85,10 +85,10 @@ impl HarLog {
     }
 }
 
-/// Write the start page's screenshot into `dir` as `start.png`.
-pub fn write_screenshot(dir: &Path, png: &[u8]) -> Result<PathBuf, Error> {
+/// Write a screenshot into `dir` as `name` (`start.png`, `banner-reject.png`).
+pub fn write_screenshot(dir: &Path, name: &str, png: &[u8]) -> Result<PathBuf, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let path = dir.join("start.png");
+    let path = dir.join(name);
     std::fs::write(&path, png).map_err(|e| Error::io(&path, e))?;
     Ok(path)
 }

@@ -17,8 +17,8 @@ use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
 use cli::{
-    Cli, ColorArg, Command, DiffArgs, DiffFormat, EngineArg, FailOn, FormatArg, LangArg, ListsArgs,
-    NotifyArg, OutputArgs, ReportArgs, ScanArgs,
+    Cli, ColorArg, Command, ConsentArg, DiffArgs, DiffFormat, EngineArg, FailOn, FormatArg,
+    LangArg, ListsArgs, NotifyArg, OutputArgs, ReportArgs, ScanArgs,
 };
 use trackaudit::crawl::{CrawlConfig, parse_resolve};
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, show, update};
@@ -32,6 +32,7 @@ use trackaudit::report::{self, Format, RenderOptions};
 use trackaudit::scan::{ScanSettings, SiteTarget, Target, scan};
 use trackaudit::state::StateDir;
 use trackaudit::targets::{TargetLine, read_targets_file};
+use trackaudit::vocab::ConsentState;
 use trackaudit::{Lang, neutralize};
 
 /// Exit codes (a contract: see the README).
@@ -480,6 +481,11 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         baseline,
         fail_on: fail_on(args.out.fail_on),
         browser: browser_settings(args, crawl_timeout)?,
+        consent: match args.consent {
+            ConsentArg::None => ConsentState::None,
+            ConsentArg::Accept => ConsentState::Accept,
+            ConsentArg::Reject => ConsentState::Reject,
+        },
         site_timeout: (args.site_timeout > 0.0).then(|| Duration::from_secs_f64(args.site_timeout)),
         parallel_sites,
         state,
@@ -493,6 +499,11 @@ fn browser_settings(args: &ScanArgs, call_timeout: Duration) -> Result<Option<Br
         if args.evidence.is_some() {
             bail!(usage(anyhow::anyhow!(
                 "--evidence records the browser's traffic: it needs --engine chromium"
+            )));
+        }
+        if args.consent != ConsentArg::None {
+            bail!(usage(anyhow::anyhow!(
+                "--consent clicks a choice on the cookie banner in a browser: it needs --engine chromium"
             )));
         }
         return Ok(None);

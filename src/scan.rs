@@ -27,11 +27,12 @@ use crate::policy::{Policy, assess};
 use crate::report::baseline::apply_baseline;
 use crate::report::build::{build_site, now_rfc3339, summarize};
 use crate::report::model::{
-    Coverage, EvidenceFiles, Page, Report, SCHEMA_VERSION, ScanRecord, Severity, Site,
-    SiteBrowser as SiteBrowserReport, Tool,
+    ConsentChoice, Coverage, EvidenceFiles, Page, Report, SCHEMA_VERSION, ScanRecord, Severity,
+    Site, SiteBrowser as SiteBrowserReport, Tool,
 };
 use crate::scope::SiteScope;
 use crate::state::StateDir;
+use crate::vocab::ConsentState;
 
 /// What to scan: a site on the web or a folder of a built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +138,8 @@ pub struct ScanSettings {
     pub baseline: Option<Report>,
     /// Also load every HTML page in Chromium (`--engine chromium`).
     pub browser: Option<BrowserSettings>,
+    /// The consent state the browser audits the site in (`--consent`).
+    pub consent: ConsentState,
     /// The longest one site may take (`--site-timeout`); `None`: no limit.
     pub site_timeout: Option<std::time::Duration>,
     /// Sites scanned at once (0 counts as 1). Their requests share `crawl.concurrency` and
@@ -335,6 +338,46 @@ async fn scan_target(
         }
         None => None,
     };
+    let evidence_dir = settings
+        .browser
+        .as_ref()
+        .and_then(|b| b.evidence_dir.as_deref())
+        .map(|root| evidence::site_dir(root, &start));
+    let mut banners = Vec::new();
+    // A choice on the banner first, in the profile the crawl then goes on in.
+    if let (Some(browser), ConsentState::Accept | ConsentState::Reject) =
+        (&browser, settings.consent)
+    {
+        let state = settings.consent;
+        let rules = &lists.catalogue.cmps;
+        let choosing = browser.choose(&start, rules, state, evidence_dir.is_some());
+        let stopped = || ConsentChoice {
+            state: Some(state),
+            error: Some("the scan was stopped while the choice was made".into()),
+            ..ConsentChoice::default()
+        };
+        let (choice, shot) = tokio::select! {
+            made = choosing => made,
+            _ = site_cancel.cancelled() => (stopped(), None),
+        };
+        tracing::info!(
+            "{}: consent {}: platform {}, clicked {}{}",
+            target.label(),
+            state.as_str(),
+            choice.platform.as_deref().unwrap_or("unknown"),
+            choice.clicked,
+            choice
+                .error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+        audit.add_consent_choice(choice);
+        if let (Some(dir), Some(png)) = (&evidence_dir, shot) {
+            let name = format!("banner-{}.png", state.as_str());
+            banners.extend(write_evidence(evidence::write_screenshot(dir, &name, &png)));
+        }
+    }
     let renderer = browser.as_ref().map(|b| {
         let start = crate::crawl::normalize(&start).unwrap_or_else(|| start.clone());
         renderer(
@@ -342,14 +385,10 @@ async fn scan_target(
             Arc::clone(lists),
             scope.clone(),
             start,
+            settings.consent,
             cancel.clone(),
         )
     });
-    let evidence_dir = settings
-        .browser
-        .as_ref()
-        .and_then(|b| b.evidence_dir.as_deref())
-        .map(|root| evidence::site_dir(root, &start));
     let mut har = evidence_dir.as_ref().map(|_| evidence::HarLog::default());
     let mut screenshot = None;
     let crawler = Crawler::in_pool(crawl, &start, Arc::clone(pool))?;
@@ -369,7 +408,8 @@ async fn scan_target(
                     }
                     let shot = observed.browser.as_mut().and_then(|r| r.screenshot.take());
                     if let (Some(dir), Some(png)) = (&evidence_dir, shot) {
-                        screenshot = write_evidence(evidence::write_screenshot(dir, &png));
+                        screenshot =
+                            write_evidence(evidence::write_screenshot(dir, "start.png", &png));
                     }
                 }
                 let page = Page {
@@ -450,6 +490,7 @@ async fn scan_target(
         (Some(dir), Some(har)) => Some(EvidenceFiles {
             har: write_evidence(har.write(dir)),
             screenshot,
+            banners,
         }),
         _ => None,
     };
@@ -587,6 +628,7 @@ fn renderer(
     lists: Arc<Lists>,
     scope: crate::scope::SiteScope,
     start: Url,
+    consent: ConsentState,
     cancel: CancellationToken,
 ) -> Renderer<PagePayload> {
     Arc::new(
@@ -597,13 +639,14 @@ fn renderer(
             let is_start = url == start;
             let cancel = cancel.clone();
             Box::pin(async move {
-                let rendered = tokio::select! {
+                let mut rendered = tokio::select! {
                     rendered = browser.render(&url, is_start) => rendered,
                     _ = cancel.cancelled() => RenderedPage {
                         error: Some("the scan was stopped while the page loaded in the browser".into()),
                         ..RenderedPage::default()
                     },
                 };
+                rendered.consent = Some(consent);
                 let (observations, left_out) = browser_observations(&rendered);
                 observed.observations_left_out += left_out;
                 classified.extend(classify_page(observations, &scope, &lists));

@@ -40,6 +40,31 @@ impl SeenBy {
     }
 }
 
+/// The visitor's consent choice in force when the browser saw something (`--consent`): `none`
+/// (no choice made: the state that matters most in law), `accept` (every purpose accepted on the
+/// banner), `reject` (every purpose refused).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentState {
+    #[default]
+    None,
+    Accept,
+    Reject,
+}
+
+impl ConsentState {
+    /// The JSON value: `none`, `accept`, `reject`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentState::None => "none",
+            ConsentState::Accept => "accept",
+            ConsentState::Reject => "reject",
+        }
+    }
+}
+
 /// A signature hit in a piece of code: the service and, when the signature captures one, the
 /// tracking id.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -43,6 +43,8 @@ pub struct Observation {
 pub struct BrowserSeen {
     /// The scripts (or documents) that caused the request, nearest first: the initiator chain.
     pub initiators: Vec<String>,
+    /// The consent state the browser was in.
+    pub consent: Option<crate::vocab::ConsentState>,
 }
 
 impl Observation {

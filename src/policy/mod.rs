@@ -1,6 +1,7 @@
 //! Assess: the rules turn a site's facts into findings with a severity, evidence and advice.
 
 pub mod config;
+mod consent;
 pub mod disclosure;
 pub mod rules;
 pub mod texts;
@@ -14,6 +15,7 @@ use crate::observe::shorten;
 use crate::report::model::{CookieReport, Party};
 use crate::report::model::{Evidence, Finding, Severity, Subject};
 use crate::scope::registrable_domain;
+use crate::vocab::ConsentState;
 use rules::{Rule, rule};
 
 /// Evidence items copied onto a finding (the service lists the rest).
@@ -51,6 +53,7 @@ pub fn assess(facts: &SiteFacts, lists: &Lists, policy: &Policy) -> Vec<Finding>
     out.disclosure(facts);
     out.social(facts);
     out.cookies(facts);
+    out.consent(facts);
     let mut findings = out.findings;
     findings.sort_by(|a, b| {
         b.severity
@@ -441,7 +444,10 @@ impl Findings<'_> {
                 Some(_) => (*service, String::new()),
                 None => (None, domain.clone()),
             };
-            if cookie.tracking {
+            // Before consent: present with no choice made (an older report has no states).
+            let before_choice =
+                cookie.consent.is_empty() || cookie.consent.contains(&ConsentState::None);
+            if cookie.tracking && before_choice {
                 tracking.entry(key(service)).or_default().push(cookie);
             }
             if cookie.party == Party::Third {
@@ -455,21 +461,34 @@ impl Findings<'_> {
             let rule = rule(rule_id);
             for ((service, domain), cookies) in groups {
                 let service = service.map(|i| &services[i]);
-                let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
-                let subject = Subject::Cookies {
-                    names: shorten(&names.join(", "), 120),
-                };
-                let evidence: Vec<Evidence> = cookies.iter().map(|c| cookie_evidence(c)).collect();
-                self.push(
-                    rule,
-                    subject,
-                    service.map(About::from),
-                    service.is_none().then_some(domain),
-                    cookies.iter().map(|c| PageUrl::from(c.page.as_str())),
-                    &evidence,
-                );
+                self.push_cookies(rule, service, domain, &cookies, cookie_evidence);
             }
         }
+    }
+
+    /// One finding for a group of cookies of one service (or one domain when no service is
+    /// known), named after the service or domain and the cookies.
+    fn push_cookies(
+        &mut self,
+        rule: &Rule,
+        service: Option<&Service>,
+        domain: String,
+        cookies: &[&CookieReport],
+        as_evidence: fn(&CookieReport) -> Evidence,
+    ) {
+        let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+        let subject = Subject::Cookies {
+            names: shorten(&names.join(", "), 120),
+        };
+        let evidence: Vec<Evidence> = cookies.iter().map(|c| as_evidence(c)).collect();
+        self.push(
+            rule,
+            subject,
+            service.map(About::from),
+            service.is_none().then_some(domain),
+            cookies.iter().map(|c| PageUrl::from(c.page.as_str())),
+            &evidence,
+        );
     }
 }
 
@@ -493,5 +512,6 @@ fn link_evidence(page: &str, url: Option<String>, snippet: &str) -> Evidence {
         list_match: None,
         seen_by: crate::vocab::SeenBy::Static,
         initiator: Vec::new(),
+        consent: None,
     }
 }

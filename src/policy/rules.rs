@@ -49,6 +49,9 @@ pub const SOCIAL_MEDIA_PRESENCE: &str = "social-media-presence";
 pub const PRIVACY_FRIENDLY_ANALYTICS: &str = "privacy-friendly-analytics";
 pub const COOKIE_BEFORE_CONSENT: &str = "cookie-before-consent";
 pub const THIRD_PARTY_COOKIE: &str = "third-party-cookie";
+pub const TRACKING_AFTER_REJECT: &str = "tracking-after-reject";
+pub const NO_REJECT_OPTION: &str = "no-reject-option";
+pub const CONSENT_CHOICE_NOT_FOUND: &str = "consent-choice-not-found";
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -97,6 +100,54 @@ pub static RULES: &[Rule] = &[
         advice: (
             "Record the agreements with this platform (joint controllership, a processing agreement where it processes for you, the footing of transfers outside the EEA) or, where they cannot be made, phase the account out: publish on the institution's own website and consider a European or federated alternative (a Mastodon or PeerTube instance of the institution or of a public body).",
             "Leg de afspraken met dit platform vast (gezamenlijke verantwoordelijkheid, een verwerkersovereenkomst waar het voor jullie verwerkt, de grondslag van doorgifte buiten de EER) of faseer het account uit als die afspraken niet te maken zijn: publiceer op de eigen website en overweeg een Europees of gefedereerd alternatief (een Mastodon- of PeerTube-server van de instelling of van een publieke organisatie).",
+        ),
+    },
+    Rule {
+        id: TRACKING_AFTER_REJECT,
+        severity: Severity::High,
+        title: (
+            "Tracking after the visitor refused",
+            "Tracking nadat de bezoeker weigerde",
+        ),
+        rationale: (
+            "The browser refused every purpose on the cookie banner, and the site still contacted this tracking service or set its cookie. The banner does not keep its word: a refusal must be respected (ePrivacy rules, in the Netherlands article 11.7a of the Telecommunications Act; the Dutch DPA's guidance on cookie banners), and in education the sector advice is no tracking at all.",
+            "De browser weigerde alle doelen op de cookiebanner, en toch nam de site contact op met deze trackingdienst of plaatste zij zijn cookie. De banner houdt zich niet aan zijn woord: een weigering moet worden gerespecteerd (artikel 11.7a Telecommunicatiewet; de normuitleg cookiebanners van de Autoriteit Persoonsgegevens), en voor het onderwijs is het advies: helemaal geen tracking.",
+        ),
+        advice: (
+            "Make the consent platform block this tag until the visitor agrees (its category, or the tag manager's consent settings), or remove the tag; check again with --consent reject.",
+            "Laat het toestemmingsplatform deze tag blokkeren tot de bezoeker toestemming geeft (de categorie, of de toestemmingsinstellingen van de tagmanager), of verwijder de tag; controleer opnieuw met --consent reject.",
+        ),
+    },
+    Rule {
+        id: NO_REJECT_OPTION,
+        severity: Severity::Medium,
+        title: (
+            "Cookie banner without a reject option on its first layer",
+            "Cookiebanner zonder weigerknop op de eerste laag",
+        ),
+        rationale: (
+            "The banner's first layer offers to accept but not to refuse: refusing takes more clicks than accepting. The Dutch DPA's guidance asks that refusing be as easy as accepting, with the reject choice next to the accept choice.",
+            "De eerste laag van de banner biedt accepteren aan maar niet weigeren: weigeren kost meer klikken dan accepteren. De Autoriteit Persoonsgegevens vraagt dat weigeren even makkelijk is als accepteren, met de weigerknop naast de accepteerknop.",
+        ),
+        advice: (
+            "Put a \"Reject all\" (or \"Only necessary cookies\") button on the first layer, as prominent as \"Accept all\"; every consent platform has the setting. Better: remove the tracking, and no banner is needed.",
+            "Zet een knop \"Alles weigeren\" (of \"Alleen noodzakelijke cookies\") op de eerste laag, even opvallend als \"Alles accepteren\"; elk toestemmingsplatform heeft die instelling. Beter: verwijder de tracking, dan is geen banner nodig.",
+        ),
+    },
+    Rule {
+        id: CONSENT_CHOICE_NOT_FOUND,
+        severity: Severity::Low,
+        title: (
+            "Consent choice could not be made",
+            "Toestemmingskeuze kon niet worden gemaakt",
+        ),
+        rationale: (
+            "The audit was asked to accept or refuse on the cookie banner and found no control to click (no banner, or one no rule and no button label matched). What the report shows for that state is what a visitor sees without choosing: whether the site keeps a refusal was not verified.",
+            "De audit moest op de cookiebanner accepteren of weigeren en vond geen knop om op te klikken (geen banner, of een die geen regel en geen knoptekst herkende). Wat het rapport voor die toestand toont, is wat een bezoeker ziet zonder te kiezen: of de site een weigering respecteert, is niet gecontroleerd.",
+        ),
+        advice: (
+            "Without tracking no banner is needed, and this is fine. Otherwise check the banner by hand, and add its platform to tracker-lists/cmp.toml (see the README).",
+            "Zonder tracking is geen banner nodig, en dan is dit in orde. Anders: controleer de banner met de hand en voeg het platform toe aan tracker-lists/cmp.toml (zie de README).",
         ),
     },
     Rule {
@@ -321,7 +372,15 @@ pub fn open_platform_advice() -> Text {
 
 /// Rules that only the browser engine can check (cookies exist only in a browser).
 pub fn browser_only(id: &str) -> bool {
-    matches!(id, COOKIE_BEFORE_CONSENT | THIRD_PARTY_COOKIE)
+    matches!(id, COOKIE_BEFORE_CONSENT | THIRD_PARTY_COOKIE) || consent_only(id)
+}
+
+/// Rules checked only when the browser made a consent choice (`--consent accept|reject|all`).
+pub fn consent_only(id: &str) -> bool {
+    matches!(
+        id,
+        TRACKING_AFTER_REJECT | NO_REJECT_OPTION | CONSENT_CHOICE_NOT_FOUND
+    )
 }
 
 /// The rule with this id, if there is one (a saved report may name a rule of another version).

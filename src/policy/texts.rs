@@ -6,6 +6,7 @@ use crate::Lang;
 use crate::lists::{Catalogue, Text};
 use crate::report::model::{Finding, Report, Subject};
 use crate::report::unscanned;
+use crate::vocab::ConsentState;
 
 use super::rules::{self, rule_by_id};
 
@@ -45,8 +46,10 @@ pub fn texts(finding: &Finding, catalogue: &Catalogue, lang: Lang) -> Option<Tex
         Subject::Service { loaded } => {
             // A non-analytics service under the analytics rule (session recording) gets the
             // rule's advice; every other service its own.
+            // A refusal not kept is about the banner's settings, not about the service.
             let own = !(rule.id == rules::NON_EEA_ANALYTICS
-                && service.is_some_and(|s| s.category != "analytics"));
+                && service.is_some_and(|s| s.category != "analytics"))
+                && rule.id != rules::TRACKING_AFTER_REJECT;
             if let Some(service) = service.filter(|_| own) {
                 advice = service.advice.clone();
             }
@@ -135,6 +138,43 @@ pub fn texts(finding: &Finding, catalogue: &Catalogue, lang: Lang) -> Option<Tex
                 "{name} ({})",
                 crate::observe::shorten(&accounts.join(", "), 160)
             )
+        }
+        Subject::Banner {
+            platform,
+            second_layer,
+        } => {
+            let name = platform.as_ref().map_or_else(
+                || words("a banner no rule knows", "een banner die geen regel kent"),
+                |id| {
+                    catalogue
+                        .cmps
+                        .iter()
+                        .find(|r| &r.id == id)
+                        .map_or_else(|| id.clone(), |r| r.name.clone())
+                },
+            );
+            if *second_layer {
+                let where_ = words("reject on the second layer", "weigeren op de tweede laag");
+                format!("{name} ({where_})")
+            } else {
+                name
+            }
+        }
+        Subject::ConsentChoice { state, banner } => {
+            let choice = match state {
+                ConsentState::Accept => words("accept", "accepteren"),
+                ConsentState::Reject => words("reject", "weigeren"),
+                ConsentState::None => words("no choice", "geen keuze"),
+            };
+            let why = if *banner {
+                words(
+                    "the banner's control could not be clicked",
+                    "de knop van de banner kon niet worden aangeklikt",
+                )
+            } else {
+                words("no consent banner was found", "geen cookiebanner gevonden")
+            };
+            format!("{choice} — {why}")
         }
     };
     Some(Texts {

@@ -3,8 +3,8 @@
 use crate::audit::SiteFacts;
 use crate::lists::{Lists, Transfer};
 use crate::report::model::{
-    ConsentPlatform, ConsentReport, Finding, ServiceReport, Severity, Site, SocialPresence,
-    Summary, ThirdParty, Verdict,
+    ConsentChoice, ConsentPlatform, ConsentReport, Finding, ServiceReport, Severity, Site,
+    SocialPresence, Summary, ThirdParty, Verdict,
 };
 
 pub fn build_site(
@@ -116,7 +116,7 @@ pub fn build_site(
         blocked_cookies: facts.blocked_cookies,
         browser: None,
         evidence_files: None,
-        consent: consent(&facts.cmp_platforms, lists),
+        consent: consent(&facts.cmp_platforms, facts.consent_choices, lists),
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,
@@ -125,7 +125,11 @@ pub fn build_site(
 }
 
 /// The consent platforms detected, by their index in the catalogue's table; `None` when none was.
-fn consent(platforms: &std::collections::BTreeSet<usize>, lists: &Lists) -> Option<ConsentReport> {
+fn consent(
+    platforms: &std::collections::BTreeSet<usize>,
+    choices: Vec<ConsentChoice>,
+    lists: &Lists,
+) -> Option<ConsentReport> {
     let platforms: Vec<ConsentPlatform> = platforms
         .iter()
         .filter_map(|&i| lists.catalogue.cmps.get(i))
@@ -134,7 +138,7 @@ fn consent(platforms: &std::collections::BTreeSet<usize>, lists: &Lists) -> Opti
             name: rule.name.clone(),
         })
         .collect();
-    (!platforms.is_empty()).then_some(ConsentReport { platforms })
+    (!platforms.is_empty() || !choices.is_empty()).then_some(ConsentReport { platforms, choices })
 }
 
 /// Counts and verdict of a site; suppressed findings count for neither.

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 use crate::Lang;
-use crate::policy::rules::{RULES, Rule, browser_only};
+use crate::policy::rules::{RULES, Rule, browser_only, consent_only};
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
     Evidence, Finding, FindingStatus, Report, ServiceReport, Severity, Site, Suppression, Verdict,
@@ -53,7 +53,11 @@ fn site_suite(report: &Report, site: &Site, lang: Lang, fail_on: Option<Severity
         suite.add_test_case(finding_case(site, finding, lang, fail_on));
     }
     // A rule only the browser can check did not pass a static scan: it was not checked.
-    let checked = |rule: &&Rule| report.engine != "static" || !browser_only(rule.id);
+    // Nor did a consent rule pass when no choice was made on the banner.
+    let choices = site.consent.as_ref().is_some_and(|c| !c.choices.is_empty());
+    let checked = |rule: &&Rule| {
+        (report.engine != "static" || !browser_only(rule.id)) && (choices || !consent_only(rule.id))
+    };
     let quiet_rules = RULES
         .iter()
         .filter(checked)

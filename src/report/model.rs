@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lists::Transfer;
-use crate::vocab::{EvidenceKind, SeenBy};
+use crate::vocab::{ConsentState, EvidenceKind, SeenBy};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -272,6 +272,9 @@ pub struct CookieReport {
     pub tracking: bool,
     /// The first page after which it was present.
     pub page: String,
+    /// The consent states in which it was present (`none`, `accept`, `reject`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<ConsentState>,
 }
 
 /// localStorage or sessionStorage.
@@ -339,14 +342,50 @@ pub struct EvidenceFiles {
     /// A PNG screenshot of the start page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screenshot: Option<String>,
+    /// PNG screenshots of the consent banner before each choice (`--consent`), one per state.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub banners: Vec<String>,
 }
 
 /// What the scan found of the site's consent management: the platforms (`tracker-lists/cmp.toml`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ConsentReport {
     /// Platforms detected, in the table's order: by a script or request of theirs (both
-    /// engines).
+    /// engines), or by their banner in the browser.
     pub platforms: Vec<ConsentPlatform>,
+    /// The choices the browser made on the start page's banner (`--consent accept|reject|all`),
+    /// one per state.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<ConsentChoice>,
+}
+
+/// One visit of the start page in a fresh profile to make a consent choice on its banner.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ConsentChoice {
+    /// The choice asked for: `accept` or `reject`.
+    pub state: Option<ConsentState>,
+    /// The platform whose banner was found (an id of `tracker-lists/cmp.toml`); absent for a
+    /// banner no rule knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// A banner (an accept or reject control, by rule or by text) was found.
+    pub banner: bool,
+    /// The first layer shows an accept control.
+    pub accept_on_first_layer: bool,
+    /// The first layer shows a reject control ("reject all", "only necessary").
+    pub reject_on_first_layer: bool,
+    /// The choice was clicked.
+    pub clicked: bool,
+    /// How the control was found: `rule` (the platform's selectors) or `text` (its label in
+    /// Dutch, English, German or French); absent when nothing was clicked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_by: Option<String>,
+    /// The reject control was on the second layer (opened with the banner's settings control).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub second_layer: bool,
+    /// Why no choice was clicked, when none was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A consent management platform, by its id in `tracker-lists/cmp.toml`.
@@ -551,6 +590,10 @@ pub struct Evidence {
     /// For a request the browser made: the scripts or documents that caused it, nearest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub initiator: Vec<String>,
+    /// What the browser saw: the consent state it was in (`none`, `accept`, `reject`); absent
+    /// for the static reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentState>,
 }
 
 /// An external list's rule that matched a request.
@@ -664,6 +707,17 @@ pub enum Subject {
         platform: String,
         accounts: Vec<String>,
     },
+    /// A cookie banner (of `platform`, an id of `tracker-lists/cmp.toml`; none for a banner
+    /// no rule knows); `second_layer`: its reject control was found on the second layer.
+    Banner {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        platform: Option<String>,
+        #[serde(default)]
+        second_layer: bool,
+    },
+    /// The consent choice `state` could not be made; `banner`: a banner was found (its control
+    /// could not be clicked), else none was.
+    ConsentChoice { state: ConsentState, banner: bool },
 }
 
 impl ServiceReport {

@@ -20,6 +20,12 @@ pub const HOSTS: &[&str] = &[
     "www.facebook.com",
     "widget.thirdparty-test.example",
     "api.thirdparty-test.example",
+    // Consent platforms (their scripts are in fixtures/consent/thirdparty/).
+    "consent.cookiebot.com",
+    "cdn.cookielaw.org",
+    "web.cmp.usercentrics.eu",
+    "cdn-cookieyes.com",
+    "sdk.privacy-center.org",
 ];
 
 /// A running stand-in for the third parties.
@@ -131,7 +137,15 @@ fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {
                 "foreign_uid=f-9; Max-Age=86400; Path=/; Domain=elsewhere.example; Secure; SameSite=None",
             ],
         ),
-        _ => ("text/plain", "", &[]),
+        _ => match platform_script(&host, path) {
+            Some(script) => {
+                return Response::builder()
+                    .header(header::CONTENT_TYPE, "text/javascript")
+                    .body(Body::from(script))
+                    .expect("a valid response");
+            }
+            None => ("text/plain", "", &[]),
+        },
     };
     let mut response = Response::builder()
         .header(header::CONTENT_TYPE, content_type)
@@ -140,6 +154,18 @@ fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {
         response = response.header(header::SET_COOKIE, *cookie);
     }
     response.body(Body::from(body)).expect("a valid response")
+}
+
+/// A consent platform's script from `fixtures/consent/thirdparty/<host><path>`.
+fn platform_script(host: &str, path: &str) -> Option<String> {
+    if path.contains("..") || host.contains("..") || host.contains('/') {
+        return None;
+    }
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/consent/thirdparty")
+        .join(host)
+        .join(path.trim_start_matches('/'));
+    std::fs::read_to_string(file).ok()
 }
 
 fn host_of(headers: &HeaderMap) -> String {

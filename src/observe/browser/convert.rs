@@ -45,6 +45,7 @@ pub fn browser_observations(page: &RenderedPage) -> (Vec<Observation>, usize) {
                 pixel: false,
                 browser: Some(BrowserSeen {
                     initiators: chain.clone(),
+                    consent: page.consent,
                 }),
             })
         });

@@ -154,6 +154,29 @@ impl SiteBrowser {
         closed()
     }
 
+    /// Make the consent choice `state` on the banner of `url` in this site's profile (see
+    /// [`super::consent`]); the outcome and, with `screenshot`, a PNG of the banner.
+    pub async fn choose(
+        &self,
+        url: &Url,
+        rules: &[crate::lists::CmpRule],
+        state: crate::vocab::ConsentState,
+        screenshot: bool,
+    ) -> (crate::report::model::ConsentChoice, Option<Vec<u8>>) {
+        let unavailable = |error: &str| crate::report::model::ConsentChoice {
+            state: Some(state),
+            error: Some(error.to_owned()),
+            ..Default::default()
+        };
+        let Ok(_tab) = self.tabs.acquire().await else {
+            return (unavailable("the browser was closed"), None);
+        };
+        let Some((cdp, _)) = self.connection().await else {
+            return (unavailable("the browser was closed"), None);
+        };
+        super::consent::choose(&cdp, url, &self.settings, rules, state, screenshot).await
+    }
+
     async fn connection(&self) -> Option<(Cdp, u32)> {
         let instance = self.instance.read().await;
         instance.as_ref().map(|i| (i.cdp.clone(), i.generation))

@@ -8,6 +8,7 @@
 //! and worker.
 
 mod cdp;
+mod consent;
 mod convert;
 mod guard;
 mod launch;
@@ -110,4 +111,6 @@ pub struct RenderedPage {
     pub error: Option<String>,
     /// A PNG screenshot of the page, when one was asked for.
     pub screenshot: Option<Vec<u8>>,
+    /// The consent state of the profile the page was loaded in.
+    pub consent: Option<crate::vocab::ConsentState>,
 }

@@ -57,18 +57,7 @@ pub async fn render(
     )
     .await;
     cdp.unroute(&sink);
-    // A tab that does not close is left to the browser's shutdown.
-    if let Err(e) = cdp
-        .call(
-            None,
-            "Target.closeTarget",
-            json!({"targetId": target}),
-            timeout,
-        )
-        .await
-    {
-        tracing::debug!("closing the tab of {url}: {e}");
-    }
+    close_tab(cdp, &target, timeout, url).await;
     if page.error.is_some() {
         tracing::info!("{url}: {}", page.error.as_deref().unwrap_or_default());
     }
@@ -205,6 +194,14 @@ async fn visit(
     page.requests = recorder.requests;
     page.error = error;
     page
+}
+
+/// Close a tab; one that does not close is left to the browser's shutdown.
+pub(super) async fn close_tab(cdp: &Cdp, target: &str, timeout: Duration, url: &Url) {
+    let params = json!({"targetId": target});
+    if let Err(e) = cdp.call(None, "Target.closeTarget", params, timeout).await {
+        tracing::debug!("closing the tab of {url}: {e}");
+    }
 }
 
 /// Record events while waiting for `call`.
@@ -354,7 +351,7 @@ fn string_field(answer: Result<Value, String>, field: &str) -> Result<String, St
 }
 
 /// The PNG bytes of a `Page.captureScreenshot` answer.
-fn decode_png(result: &Value) -> Option<Vec<u8>> {
+pub(super) fn decode_png(result: &Value) -> Option<Vec<u8>> {
     use base64::Engine;
     let data = result["data"].as_str()?;
     base64::engine::general_purpose::STANDARD.decode(data).ok()
