@@ -280,10 +280,12 @@ pub(super) fn check_entry<'a>(
 }
 
 /// `known_as` names: each must keep at least three letters or digits in the form statements
-/// are compared in, or it would be found in any text.
+/// are compared in, or it would be found in any text; a lone capital ("X") is the exception.
 fn check_names(problems: &mut Vec<String>, at: &str, names: &[String]) {
+    use crate::lists::names::{is_lone_capital, normalize};
     for name in names {
-        if crate::lists::names::normalize(name).chars().count() < 3 {
+        let key = normalize(name);
+        if key.chars().count() < 3 && !is_lone_capital(&key) {
             problems.push(format!(
                 "{at}: known_as {name:?} has fewer than 3 letters or digits"
             ));

@@ -76,22 +76,31 @@ pub struct Names {
 }
 
 /// `text` in the normal form names are compared in: lowercase, each run of characters that are
-/// not letters or digits one space, no space at either end.
+/// not letters or digits one space, no space at either end. A word of one capital letter keeps
+/// its case: "X" is a platform's name, "3 x per week" is not.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if is_lone_capital(word) {
+            out.push_str(word);
         } else {
-            space = true;
+            out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
     out
+}
+
+/// One capital letter and nothing else: the only kind of name shorter than three characters
+/// that is matched (a lone capital in running text is rarely anything but a name).
+pub fn is_lone_capital(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
 }
 
 /// A name without a parenthesised note at its end: "Matomo (self-hosted)" → "Matomo".
@@ -172,7 +181,7 @@ impl Names {
         let mut keys: Vec<String> = Vec::new();
         let mut add = |written: &str, owner: Owner, min: usize| {
             let key = normalize(written);
-            if key.chars().count() < min {
+            if key.chars().count() < min && !is_lone_capital(&key) {
                 return;
             }
             match keys.iter().position(|k| *k == key) {
@@ -269,6 +278,23 @@ mod tests {
             "SoundCloud Global"
         );
         assert_eq!(without_legal_form("Kadaster"), "Kadaster");
+    }
+
+    #[test]
+    fn a_lone_capital_is_a_name_and_a_small_letter_is_not() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let names = Names::new(&catalogue).unwrap();
+        let found = |text: &str| -> Vec<String> {
+            let text = normalize(text);
+            names
+                .mentions(&text)
+                .iter()
+                .map(|m| text[m.start..m.end].to_owned())
+                .collect()
+        };
+        assert_eq!(found("berichten van Instagram en X."), ["instagram", "X"]);
+        assert!(found("wij mailen 3 x per jaar; zie bijlage x").is_empty());
+        assert_eq!(normalize("X (voorheen Twitter)"), "X voorheen twitter");
     }
 
     #[test]
