@@ -204,7 +204,13 @@ fn the_static_engine_does_not_see_what_a_tag_manager_loads() {
 
 #[test]
 fn requests_of_frames_workers_and_rendered_links_are_all_recorded() {
-    let (_, report, received) = scan_gtm_school(&[]);
+    // The iframe's beacon can come after the page is judged quiet when Chromiums share two busy
+    // cores; a second scan then (as for the refused-cookie test). Whatever the stand-ins
+    // received must be in the report either way.
+    let (_, mut report, mut received) = scan_gtm_school(&[]);
+    if !received.iter().any(|r| r.contains("/frame-beacon")) {
+        (_, report, received) = scan_gtm_school(&[]);
+    }
     let site = &report["sites"][0];
     assert!(
         support::page(site, "/rooster.html").is_some(),
