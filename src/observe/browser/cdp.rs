@@ -158,6 +158,10 @@ impl Cdp {
         let Some(sink) = sink else { return };
         lock(&self.shared.sinks).insert(child.to_owned(), sink);
         self.fire(Some(child), "Network.enable", json!({}));
+        // A frame's own load event: the tab is not judged quiet before its frames have loaded.
+        if is_frame(params) {
+            self.fire(Some(child), "Page.enable", json!({}));
+        }
         // A frame's storage writes (a worker has no web storage and refuses; nothing lost).
         self.fire(Some(child), "DOMStorage.enable", json!({}));
         self.fire(Some(child), "Target.setAutoAttach", auto_attach());
@@ -219,6 +223,11 @@ fn encode(id: u64, session: Option<&str>, method: &str, params: Value) -> String
 }
 
 /// Attach to every frame and worker below a target, paused until its network is recorded.
+/// Whether an attached target (`Target.attachedToTarget` params) is an out-of-process frame.
+pub fn is_frame(params: &Value) -> bool {
+    params["targetInfo"]["type"] == "iframe"
+}
+
 pub fn auto_attach() -> Value {
     json!({"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true})
 }

@@ -34,7 +34,9 @@ const QUIET_FLAGS: &[&str] = &[
     "--disable-quic",
     "--disable-domain-reliability",
     "--disable-client-side-phishing-detection",
-    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+    // One --disable-features only: Chromium keeps the last one given.
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,IsolateOrigins,site-per-process",
+    "--disable-site-isolation-trials",
     "--metrics-recording-only",
     "--password-store=basic",
 ];

@@ -38,6 +38,11 @@ pub struct Request {
     started: Option<f64>,
 }
 
+/// The pending-set key of a frame session that has not loaded yet.
+fn frame_load(session: &str) -> String {
+    format!("frame-load {session}")
+}
+
 /// What happened in one tab.
 #[derive(Debug, Default)]
 pub struct Recorder {
@@ -47,7 +52,8 @@ pub struct Recorder {
     frames: HashMap<String, String>,
     /// Worker session → the worker script's URL.
     workers: HashMap<String, String>,
-    /// Requests still in flight, and responses whose extra info has not arrived yet.
+    /// Requests still in flight, responses whose extra info has not arrived yet, and attached
+    /// frames that have not fired their load event yet.
     inflight: HashSet<String>,
     /// Requests whose response extra info arrived.
     extra_info: HashSet<String>,
@@ -77,7 +83,7 @@ impl Recorder {
         }
     }
 
-    /// Requests started and not yet finished or failed.
+    /// Requests started and not yet finished or failed, and frames not loaded yet.
     pub fn inflight(&self) -> usize {
         self.inflight.len()
     }
@@ -127,8 +133,11 @@ impl Recorder {
             "Target.attachedToTarget" => {
                 let info = &p["targetInfo"];
                 let kind = info["type"].as_str().unwrap_or_default();
-                if kind == "iframe" {
+                if super::cdp::is_frame(p) {
                     if let Some(session) = str_of(&p["sessionId"]) {
+                        // A frame's scripts may run (and send) after the top document's load
+                        // event on a busy machine: the page waits for the frame's own load.
+                        self.inflight.insert(frame_load(&session));
                         self.frame_sessions.push(session);
                     }
                 }
@@ -158,6 +167,17 @@ impl Recorder {
                 self.loaded = true;
                 self.loaded_at = Some(Instant::now());
                 self.touch();
+            }
+            "Page.loadEventFired" => {
+                if let Some(session) = &event.session {
+                    self.inflight.remove(&frame_load(session));
+                }
+                self.touch();
+            }
+            "Target.detachedFromTarget" => {
+                if let Some(session) = p["sessionId"].as_str() {
+                    self.inflight.remove(&frame_load(session));
+                }
             }
             "Inspector.targetCrashed" | "Target.targetCrashed" if is_root => self.crashed = true,
             _ => {}

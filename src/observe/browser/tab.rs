@@ -127,6 +127,7 @@ async fn visit(
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
     }
+    let settled_at = Instant::now();
     let mut page = RenderedPage::default();
     if recorder.crashed {
         error = Some("the page crashed the browser's renderer".into());
@@ -158,6 +159,13 @@ async fn visit(
                 Ok(v) => read_storage(&v, &mut recorder),
                 Err(e) => tracing::debug!("{url}: reading a frame's storage keys: {e}"),
             }
+        }
+        // A request that started while the page was read (a frame that ran late on a busy
+        // machine) is waited for too, so the tab never closes on it unrecorded.
+        let late = recorder.last_activity.is_some_and(|t| t > settled_at);
+        if error.is_none() && late {
+            let deadline = deadline.max(Instant::now() + QUIET);
+            settle(&mut recorder, &mut events, started, deadline).await;
         }
         if screenshot && error.is_none() {
             let shot = cdp.call(
@@ -245,7 +253,11 @@ async fn settle(
         }
         let last = recorder.last_activity.unwrap_or(now);
         let idle = now.saturating_duration_since(last);
-        if recorder.loaded && (idle >= quiet && recorder.inflight() == 0 || idle >= quiet * 4) {
+        if recorder.loaded && idle >= quiet && recorder.inflight() == 0 {
+            return;
+        }
+        if recorder.loaded && idle >= quiet * 4 {
+            tracing::debug!("judged quiet with {} pending", recorder.inflight());
             return;
         }
         let wake = if recorder.loaded && recorder.inflight() == 0 {
