@@ -18,7 +18,8 @@ no tracking pixels, privacy-friendly analytics (Matomo/Piwik) instead of Google 
 social media, no transfers outside the EEA without a footing.",
     after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
 2 usage or configuration error; 3 nothing could be scanned; 4 reports written, but an email \
-could not be delivered.\n\nExamples:\n  \
+could not be delivered; 130 stopped (Ctrl-C, SIGTERM, SIGHUP) before the end, the report of what \
+was scanned written.\n\nExamples:\n  \
 trackaudit scan https://www.example-school.nl/\n  \
 trackaudit scan ./public --fail-on medium\n  \
 trackaudit scan https://www.example-school.nl/ --format json --output scan.json --lang nl"

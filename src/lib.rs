@@ -11,6 +11,7 @@ pub mod countries;
 pub mod crawl;
 pub mod error;
 pub mod evidence;
+pub mod failure;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -44,6 +44,10 @@ enum Exit {
     NothingScanned = 3,
     /// The scan is done and its reports are written, but an email could not be delivered.
     Undelivered = 4,
+    /// Stopped by Ctrl-C, SIGTERM or SIGHUP before the end (128 + SIGINT, the shell's code for
+    /// a command stopped by Ctrl-C): the scan is not done, so neither 0 nor 1 says it, and the
+    /// targets it did not reach were not unreachable, so 3 does not either.
+    Stopped = 130,
 }
 
 /// Sites scanned at once by the static engine unless `--parallel-sites` says otherwise: a
@@ -191,8 +195,11 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
         exit_for(&report)
     };
     // Mail goes out after the reports are written: a mail server that fails costs no report.
+    // A stopped scan keeps 130 (exit 4 says the scan is done).
     match email {
-        Some(email) if !send_email(&report, &email, &options)? => Ok(Exit::Undelivered),
+        Some(email) if !send_email(&report, &email, &options)? && exit != Exit::Stopped => {
+            Ok(Exit::Undelivered)
+        }
         _ => Ok(exit),
     }
 }
@@ -330,7 +337,9 @@ fn send_email(report: &Report, email: &EmailSettings, options: &RenderOptions) -
 
 fn exit_for(report: &Report) -> Exit {
     let verdicts: Vec<Verdict> = report.sites.iter().map(|s| s.summary.verdict).collect();
-    if verdicts.is_empty() || verdicts.iter().all(|v| *v == Verdict::Error) {
+    if report.interrupted {
+        Exit::Stopped
+    } else if verdicts.is_empty() || verdicts.iter().all(|v| *v == Verdict::Error) {
         Exit::NothingScanned
     } else if verdicts.contains(&Verdict::Fail) {
         Exit::Findings

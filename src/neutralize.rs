@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Make text safe to print on a terminal: C0 controls (except newline and tab), DEL, C1
-/// controls and the bidirectional overrides (Trojan Source, CVE-2021-42574) are shown as
+/// controls and the bidirectional controls (Trojan Source, CVE-2021-42574) are shown as
 /// visible escapes (`\x1b`, `\u{202e}`) instead of being sent to the terminal, so a page
 /// cannot set the window title, clear the screen or reorder what the reader sees.
 pub fn terminal(text: &str) -> Cow<'_, str> {
@@ -36,8 +36,10 @@ fn is_unsafe_on_terminal(c: char) -> bool {
     match c {
         '\n' | '\t' => false,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
-        // Bidirectional embeddings, overrides and isolates.
+        // Bidirectional embeddings, overrides and isolates, and the bidi marks (LRM, RLM, ALM),
+        // which reorder neighbouring text too (Unicode TR #9).
         '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{200e}' | '\u{200f}' | '\u{61c}' => true,
         _ => false,
     }
 }

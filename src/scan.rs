@@ -281,6 +281,7 @@ async fn scan_target(
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<(Site, bool), Error> {
     let target = &site_target.target;
+    let lang = settings.policy.lang;
     let started = std::time::Instant::now();
     // The site's time limit stops this site's crawl like Ctrl-C stops the scan: what was read is
     // reported. A child token, so the scan goes on with the next site.
@@ -321,7 +322,7 @@ async fn scan_target(
         })
     };
     let crawl = CrawlConfig {
-        fold_index_html: matches!(target, Target::Folder(_)),
+        served_folder: matches!(target, Target::Folder(_)),
         ..settings.crawl.clone()
     };
     let guard = match &settings.browser {
@@ -415,7 +416,8 @@ async fn scan_target(
                 let page = Page {
                     url: String::new(),
                     status: crawled.status,
-                    error: crawled.error,
+                    error: crawled.error.as_ref().map(|f| f.line(lang)),
+                    error_about: crawled.error,
                     title: None,
                     content_type: crawled.content_type,
                     redirects: crawled.redirects,

@@ -97,12 +97,15 @@ fn an_unreachable_site_exits_3_and_still_writes_its_report() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let site = &report["sites"][0];
     assert_eq!(site["summary"]["verdict"], "error");
+    let page = &site["pages"][0];
     assert!(
-        site["pages"][0]["error"]
+        page["error"]
             .as_str()
             .unwrap()
-            .contains("connection failed")
+            .starts_with("connection refused"),
+        "{page}"
     );
+    assert_eq!(page["error_about"]["kind"], "connection-refused", "{page}");
 }
 
 #[test]
@@ -231,6 +234,71 @@ fn a_corrupt_saved_report_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("bad.json"));
+}
+
+/// Class: a saved report of a schema this binary does not know is refused by its version —
+/// `report`, `diff` and `--baseline` alike — instead of being read as if its fields meant what
+/// they mean in version 1.
+#[test]
+fn reports_of_an_unknown_schema_version_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("clean-school"))
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&good)
+        .assert()
+        .success();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&good).unwrap()).unwrap();
+    trackaudit().arg("report").arg(&good).assert().success();
+    let variants = [
+        (
+            "two.json",
+            serde_json::json!(2),
+            "schema_version 2 is not one",
+        ),
+        (
+            "text.json",
+            serde_json::json!("1"),
+            "schema_version \"1\" is not one",
+        ),
+        ("none.json", serde_json::Value::Null, "no schema_version"),
+    ];
+    for (name, version, message) in variants {
+        let mut changed = report.clone();
+        if version.is_null() {
+            changed.as_object_mut().unwrap().remove("schema_version");
+        } else {
+            changed["schema_version"] = version;
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, changed.to_string()).unwrap();
+        trackaudit()
+            .arg("report")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(name).and(predicate::str::contains(message)));
+        trackaudit()
+            .arg("diff")
+            .arg(&good)
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        trackaudit()
+            .arg("scan")
+            .arg(fixture("clean-school"))
+            .arg("--baseline")
+            .arg(&path)
+            .args(["--format", "json", "-q"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]

@@ -166,3 +166,60 @@ fn urls_skipped_by_robots_are_listed_not_only_counted() {
     assert_eq!(coverage["skipped_by_robots"], listed.len(), "{coverage}");
     assert_eq!(server.hits.get("/private/secret"), 0);
 }
+
+/// Class: robots.txt's `Crawl-delay` protects a production server. A folder is served by
+/// trackaudit itself on loopback, so its robots.txt (the site's production file, shipped in
+/// the build) must not slow the scan down: its rules apply, its delay does not. The same folder
+/// served as a live site keeps the delay. `--site-timeout 8` against `Crawl-delay: 10` tells
+/// the two apart by what the report covers, not by a clock in the test.
+#[test]
+fn a_served_folder_ignores_its_robots_crawl_delay() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("public");
+    std::fs::create_dir_all(root.join("private")).unwrap();
+    // Each page its own title: pages with the same content would be one page with aliases.
+    let page = |title: &str, links: &str| {
+        format!(
+            "<!doctype html><title>{title}</title><a href=\"/privacy.html\">Privacy</a> {links}"
+        )
+    };
+    let files = [
+        (
+            "index.html",
+            page(
+                "index",
+                "<a href=\"/a.html\">a</a> <a href=\"/b.html\">b</a> <a href=\"/private/secret.html\">s</a>",
+            ),
+        ),
+        ("a.html", page("a", "")),
+        ("b.html", page("b", "")),
+        ("privacy.html", page("privacy", "")),
+        ("private/secret.html", page("private/secret", "")),
+        (
+            "robots.txt",
+            "User-agent: *\nCrawl-delay: 10\nDisallow: /private/\n".to_owned(),
+        ),
+    ];
+    for (name, body) in files {
+        std::fs::write(root.join(name), body).unwrap();
+    }
+    let folder = root.to_str().unwrap().to_owned();
+    let (code, report) = scan_json(&[&folder, "--site-timeout", "8"]);
+    assert_eq!(code, 0, "{report}");
+    let coverage = &report["sites"][0]["coverage"];
+    assert_eq!(coverage["pages_scanned"], 4, "{coverage}");
+    assert!(coverage["timed_out_after_s"].is_null(), "{coverage}");
+    assert_eq!(
+        coverage["skipped_by_robots"], 1,
+        "robots.txt's rules still apply"
+    );
+
+    let served = support::serve_folder(root.clone());
+    let (_, live) = scan_json(&[&format!("http://{served}/"), "--site-timeout", "8"]);
+    let coverage = &live["sites"][0]["coverage"];
+    assert_eq!(coverage["timed_out_after_s"], 8.0, "{coverage}");
+    assert!(
+        coverage["pages_scanned"].as_u64().unwrap() < 4,
+        "a live site's Crawl-delay is honoured: {coverage}"
+    );
+}

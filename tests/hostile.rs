@@ -100,6 +100,62 @@ fn terminal_escape_injection_is_neutralised() {
     }
 }
 
+/// Class: control and bidirectional formatting characters from a page (C0, DEL, C1, the bidi
+/// overrides, isolates and marks) reach no format a person reads: terminal, Markdown, HTML,
+/// CSV, the sites CSV and JUnit show them as visible escapes.
+#[test]
+fn bidi_and_control_characters_are_neutralised_in_every_format() {
+    const HOSTILE: [char; 8] = [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200f}', '\u{61c}', '\u{7f}',
+    ];
+    let page = format!(
+        "<!doctype html><html><head><title>Open dag {}</title>\
+         <script>gtag('config', 'G-BIDI000001'); /* {} */</script>\
+         </head><body><a href=\"/privacy\">Privacy</a></body></html>",
+        HOSTILE.iter().collect::<String>(),
+        HOSTILE.iter().collect::<String>()
+    );
+    let addr = spawn_server(axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let page = page.clone();
+            async move { hostile::html(page) }
+        }),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("scan.json");
+    let scan = run(&[
+        "scan",
+        &format!("http://{addr}/"),
+        "--format",
+        "json",
+        "-q",
+        "--output",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(scan.status.code(), Some(1), "{}", text(&scan.stderr));
+    let report = std::fs::read_to_string(&saved).unwrap();
+    assert!(report.contains("G-BIDI000001"), "{report}");
+    for format in ["terminal", "markdown", "html", "csv", "sites-csv", "junit"] {
+        let out = run(&[
+            "report",
+            saved.to_str().unwrap(),
+            "--format",
+            format,
+            "--color",
+            "never",
+        ]);
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        let shown = text(&out.stdout);
+        let raw: Vec<char> = shown.chars().filter(|c| HOSTILE.contains(c)).collect();
+        assert!(raw.is_empty(), "{format}: raw {raw:?} in:\n{shown}");
+        if ["terminal", "html", "junit"].contains(&format) {
+            // The text is there, made visible (the evidence; Markdown and the CSVs show none).
+            assert!(shown.contains("\\u{202e}"), "{format}: {shown}");
+        }
+    }
+}
+
 #[test]
 fn csv_formula_injection_is_neutralised() {
     let addr = spawn_server(hostile::injection());

@@ -223,7 +223,8 @@ fn stop_signals_write_the_report_of_what_was_scanned() {
         unsafe { libc::kill(child.id() as libc::pid_t, signal) };
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "signal {signal}: {stderr}");
+        // Stopped before the end: 130 whatever was found (README, "Exit codes").
+        assert_eq!(output.status.code(), Some(130), "signal {signal}: {stderr}");
         assert!(stderr.contains("interrupted"), "{stderr}");
         let report = json_file(&out);
         assert_eq!(report["interrupted"], true, "signal {signal}");
@@ -329,7 +330,9 @@ fn special_output_paths_are_written_through_not_replaced() {
 }
 
 /// A stop that comes before any page was read (here: while the first site's server has not
-/// answered yet) still ends in a report naming every site, what was not scanned and why.
+/// answered yet, one site at a time so the others are not even begun) still ends in a report
+/// naming every site, what was not scanned and why; the exit code says "stopped" (130), not
+/// "every target unreachable" (3): none of them was.
 #[test]
 fn a_stop_before_the_first_page_names_every_site_and_the_interruption() {
     use std::sync::Arc;
@@ -349,7 +352,15 @@ fn a_stop_before_the_first_page_names_every_site_and_the_interruption() {
     let child = Command::new(assert_cmd::cargo::cargo_bin!("trackaudit"))
         .args(["scan", &format!("http://{silent}/")])
         .arg(fixture("clean-school"))
-        .args(["--format", "json", "-q", "--output"])
+        .arg(fixture("demo-school"))
+        .args([
+            "--parallel-sites",
+            "1",
+            "--format",
+            "json",
+            "-q",
+            "--output",
+        ])
         .arg(&out)
         .env("TMPDIR", dir.path())
         .stdout(Stdio::null())
@@ -367,13 +378,13 @@ fn a_stop_before_the_first_page_names_every_site_and_the_interruption() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         output.status.code(),
-        Some(3),
-        "nothing was scanned: {stderr}"
+        Some(130),
+        "stopped, not unreachable: {stderr}"
     );
     let report = json_file(&out);
     assert_eq!(report["interrupted"], true);
     let sites = report["sites"].as_array().unwrap();
-    assert_eq!(sites.len(), 2, "both targets are in the report: {report}");
+    assert_eq!(sites.len(), 3, "every target is in the report: {report}");
     for site in sites {
         let error = site["error"].as_str().unwrap_or_default();
         assert!(error.contains("the scan was stopped"), "{site}");
@@ -426,4 +437,56 @@ fn a_closed_stdout_keeps_the_exit_code() {
         !stderr.contains('\u{1b}'),
         "--color never on stderr: {stderr:?}"
     );
+}
+
+/// Class: where the terminal format goes when `--output` is given (README, "Output"). Alone, it
+/// goes to the file (or `report.txt` in a folder), plain text whatever `--color` says, and
+/// stdout stays empty; beside other formats it goes to stdout and the folder holds the others.
+#[test]
+fn the_terminal_format_goes_to_output_only_when_it_is_the_one_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.txt");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .args(["--format", "terminal", "--color", "always", "--output"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("Verdict: FAIL"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colours in a file: {text:?}");
+
+    let folder = dir.path().join("alone/");
+    trackaudit()
+        .arg("scan")
+        .arg(fixture("demo-school"))
+        .args(["--format", "terminal", "-q", "--output"])
+        .arg(&folder)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let text = std::fs::read_to_string(folder.join("report.txt")).unwrap();
+    assert!(text.contains("Verdict: FAIL"), "{text}");
+
+    // Beside one other format: that format is the file, the terminal report is on stdout.
+    let json = dir.path().join("both.json");
+    let folder = dir.path().join("both/");
+    for output in [&json, &folder] {
+        trackaudit()
+            .arg("scan")
+            .arg(fixture("demo-school"))
+            .args(["--format", "terminal", "--format", "json", "-q", "--output"])
+            .arg(output)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("Verdict: FAIL"));
+    }
+    assert_eq!(json_file(&json)["schema_version"], 1);
+    let written: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["report.json"], "no terminal report in the folder");
 }

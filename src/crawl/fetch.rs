@@ -9,6 +9,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::Url;
 
 use super::gate::HostGate;
+use crate::failure::{Failure, FailureKind};
 
 /// The longest `Retry-After` that the crawler waits for; a longer one is recorded as an error.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -44,13 +45,16 @@ pub async fn fetch(
     url: &Url,
     settings: FetchSettings,
     want_body: impl Fn(Option<&str>) -> bool,
-) -> Result<Response, String> {
+) -> Result<Response, Failure> {
     let mut attempt = 0;
     let started = tokio::time::Instant::now();
     loop {
         let permit = gate.enter().await;
         if let Some(first) = gate.unreachable() {
-            return Err(format!("{first}; not tried again"));
+            return Err(Failure {
+                not_tried_again: true,
+                ..first
+            });
         }
         let result = client.get(url.clone()).send().await;
         let retry_left = attempt < settings.retries;
@@ -60,9 +64,9 @@ pub async fn fetch(
             // A host that never answered is not asked again: a dead host would otherwise cost
             // every URL of the site its retries.
             Err(e) if (e.is_connect() || e.is_timeout()) && !gate.answered() => {
-                let text = spent(describe(&e, settings.timeout), attempt, started);
-                gate.mark_unreachable(&text);
-                return Err(text);
+                let failure = spent(describe(&e, settings.timeout), attempt, started);
+                gate.mark_unreachable(&failure);
+                return Err(failure);
             }
             // A response that came but could not be read as HTTP (a head over hyper's limit,
             // a malformed status line) would come the same way again.
@@ -82,11 +86,11 @@ pub async fn fetch(
         if matches!(status.as_u16(), 429 | 503) {
             if let Some(wait) = retry_after(&response) {
                 if wait > MAX_RETRY_AFTER {
-                    return Err(format!(
-                        "{status}: the server asks to retry after {} s, longer than the {} s the crawler waits",
-                        wait.as_secs(),
-                        MAX_RETRY_AFTER.as_secs()
-                    ));
+                    return Err(Failure::new(FailureKind::RetryAfterTooLong {
+                        status: status.as_u16(),
+                        wait_s: wait.as_secs(),
+                        max_s: MAX_RETRY_AFTER.as_secs(),
+                    }));
                 }
                 if retry_left {
                     gate.defer(wait);
@@ -151,13 +155,11 @@ async fn read_capped(response: reqwest::Response, max: usize) -> Result<Body, re
     })
 }
 
-/// An error with the real time it cost: the attempts and the seconds from the first one.
-fn spent(text: String, attempts: u32, started: tokio::time::Instant) -> String {
-    let plural = if attempts == 1 { "" } else { "s" };
-    format!(
-        "{text} ({attempts} attempt{plural}, {:.1} s in all)",
-        started.elapsed().as_secs_f32()
-    )
+/// A failure with the real time it cost: the attempts and the seconds from the first one.
+fn spent(mut failure: Failure, attempts: u32, started: tokio::time::Instant) -> Failure {
+    failure.attempts = Some(attempts);
+    failure.spent_s = Some(started.elapsed().as_secs_f32());
+    failure
 }
 
 fn backoff(attempt: u32) -> Duration {
@@ -193,23 +195,51 @@ fn is_malformed_response(e: &reqwest::Error) -> bool {
     false
 }
 
-/// A reqwest error in words a web team understands, with its cause.
-pub fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+/// A reqwest error as a [`Failure`]: its kind, read from the error and its causes, and the
+/// causes as the detail.
+pub fn describe(e: &reqwest::Error, timeout: Duration) -> Failure {
     if e.is_timeout() {
-        return format!("timed out after {} s", timeout.as_secs_f32());
+        return Failure::new(FailureKind::Timeout {
+            seconds: timeout.as_secs_f32(),
+        });
     }
-    let mut text = if e.is_connect() {
-        "connection failed".to_owned()
-    } else if e.is_body() || e.is_decode() {
-        "reading the response failed".to_owned()
-    } else {
-        "request failed".to_owned()
-    };
+    let mut detail = String::new();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        if !detail.is_empty() {
+            detail.push_str(": ");
+        }
+        detail.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
+    let lower = detail.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let tls = has(&[
+        "invalidcontenttype",
+        "certificate",
+        "handshake",
+        "tls",
+        "ssl",
+    ]);
+    // The address guard answers through the resolver, so its refusal also reads "dns error".
+    let kind = if has(&["--allow-private"]) {
+        FailureKind::PrivateAddress
+    } else if e.is_connect() && has(&["dns error", "failed to lookup"]) {
+        FailureKind::NameNotFound
+    } else if e.is_connect() && has(&["connection refused"]) {
+        FailureKind::ConnectionRefused
+    } else if tls {
+        FailureKind::Tls
+    } else if e.is_connect() {
+        FailureKind::ConnectionFailed
+    } else if has(&["too large"]) {
+        FailureKind::HeadersTooLarge
+    } else if is_malformed_response(e) {
+        FailureKind::MalformedResponse
+    } else if e.is_body() || e.is_decode() {
+        FailureKind::ReadFailed
+    } else {
+        FailureKind::RequestFailed
+    };
+    Failure::new(kind).with_detail(detail)
 }

@@ -11,6 +11,8 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+use crate::failure::Failure;
+
 pub struct HostGate {
     permits: Arc<Semaphore>,
     /// The requests in flight over all hosts: shared by every gate of a [`Gates`].
@@ -18,7 +20,7 @@ pub struct HostGate {
     /// The host has answered a request (any HTTP status).
     answered: AtomicBool,
     /// The host never answered and a request to it failed: why, for every later URL.
-    unreachable: Mutex<Option<String>>,
+    unreachable: Mutex<Option<Failure>>,
     next_start: Mutex<Instant>,
     delay: Mutex<Duration>,
 }
@@ -62,15 +64,15 @@ impl HostGate {
     }
 
     /// Why the host is not asked again, when it never answered and a request to it failed.
-    pub fn unreachable(&self) -> Option<String> {
+    pub fn unreachable(&self) -> Option<Failure> {
         if self.answered() {
             return None;
         }
         lock(&self.unreachable).clone()
     }
 
-    pub fn mark_unreachable(&self, why: &str) {
-        lock(&self.unreachable).get_or_insert_with(|| why.to_owned());
+    pub fn mark_unreachable(&self, why: &Failure) {
+        lock(&self.unreachable).get_or_insert_with(|| why.clone());
     }
 
     /// The server asked to wait (429/503 with Retry-After).

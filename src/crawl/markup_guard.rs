@@ -34,6 +34,19 @@ pub enum Pathological {
     TooManyStrayLessThan,
 }
 
+impl Pathological {
+    /// The failure a page over this limit is recorded with.
+    pub fn failure(&self) -> FailureKind {
+        let (limit, max) = match self {
+            Pathological::TooDeep => (MarkupLimit::Depth, MAX_DEPTH),
+            Pathological::TooManyAttributes => (MarkupLimit::Attributes, MAX_ATTRIBUTES),
+            Pathological::TooManyElements => (MarkupLimit::Elements, MAX_ELEMENTS),
+            Pathological::TooManyStrayLessThan => (MarkupLimit::StrayLessThan, MAX_STRAY_LT),
+        };
+        FailureKind::NotAnalysed { limit, max }
+    }
+}
+
 /// The markup without NUL characters. The parser treats each NUL as a token of its own (a parse
 /// error, ignored in text, U+FFFD in an attribute value): 10 MiB of NULs took 22 times as long
 /// as 10 MiB of text. No URL or tracker signature contains one, so nothing observable is lost.
@@ -60,6 +73,8 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 use memchr::memchr;
+
+use crate::failure::{FailureKind, MarkupLimit};
 
 /// Check a page's markup against the limits, in one pass over its bytes.
 pub fn check(html: &str) -> Result<(), Pathological> {

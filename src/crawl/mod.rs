@@ -27,6 +27,7 @@ pub use decode::decode_html;
 pub use normalize::normalize;
 
 use crate::error::Error;
+use crate::failure::{Failure, FailureKind};
 use crate::report::model::Redirect;
 use crate::scope::SiteScope;
 use fetch::{FetchSettings, fetch};
@@ -50,8 +51,10 @@ pub struct CrawlConfig {
     pub max_body: usize,
     pub max_redirects: usize,
     pub retries: u32,
-    /// Treat `/dir/index.html` as `/dir/` (a served folder answers both with the same file).
-    pub fold_index_html: bool,
+    /// The site is a folder served by trackaudit itself on loopback: `/dir/index.html` is
+    /// `/dir/` (the server answers both with the same file), and robots.txt's `Crawl-delay` is
+    /// not honoured (it protects a production server, not this one; its rules still apply).
+    pub served_folder: bool,
     /// Fetch from private, loopback and link-local addresses whatever the target
     /// (`--allow-private`).
     pub allow_private: bool,
@@ -75,7 +78,7 @@ impl Default for CrawlConfig {
             max_body: 10 * 1024 * 1024,
             max_redirects: 10,
             retries: 2,
-            fold_index_html: false,
+            served_folder: false,
             allow_private: false,
             resolve: Vec::new(),
         }
@@ -103,7 +106,8 @@ pub struct CrawledPage<T> {
     pub url: Url,
     pub depth: usize,
     pub status: Option<u16>,
-    pub error: Option<String>,
+    /// Why the page could not be read, when it could not.
+    pub error: Option<Failure>,
     pub content_type: Option<String>,
     pub redirects: Vec<Redirect>,
     pub truncated: bool,
@@ -419,14 +423,14 @@ impl Crawler {
             analysis: None,
         };
         if !allowed {
-            page.error = Some("robots.txt disallows this page (--ignore-robots crawls it)".into());
+            page.error = Some(Failure::new(FailureKind::RobotsDisallowed));
             return Some((page, Vec::new()));
         }
         let mut chain = vec![url.as_str().to_owned()];
         let mut current = url;
         loop {
             if current.host_str().is_none() {
-                page.error = Some("URL has no host".into());
+                page.error = Some(Failure::new(FailureKind::NoHost));
                 return Some((page, Vec::new()));
             }
             let gate = self.pool.gates.for_host(&gate_key(&current));
@@ -451,18 +455,22 @@ impl Crawler {
                 if leaves_site {
                     // Nothing of the site would be scanned: say where it went instead.
                     if depth == 0 {
-                        page.error = Some(format!(
-                            "the start page redirects to {next}, outside the site: scan that address instead"
-                        ));
+                        page.error = Some(Failure::new(FailureKind::LeavesSite {
+                            to: next.to_string(),
+                        }));
                     }
                     return Some((page, Vec::new()));
                 }
                 if chain.iter().any(|u| u == next.as_str()) {
-                    page.error = Some(format!("redirect loop: {next} redirects back"));
+                    page.error = Some(Failure::new(FailureKind::RedirectLoop {
+                        to: next.to_string(),
+                    }));
                     return Some((page, Vec::new()));
                 }
                 if page.redirects.len() >= self.config.max_redirects {
-                    page.error = Some(format!("more than {} redirects", self.config.max_redirects));
+                    page.error = Some(Failure::new(FailureKind::TooManyRedirects {
+                        max: self.config.max_redirects,
+                    }));
                     return Some((page, Vec::new()));
                 }
                 // Another URL led here already: it is (or will be) crawled under that name.
@@ -475,11 +483,15 @@ impl Crawler {
                 continue;
             }
             if response.status.is_redirection() {
-                page.error = Some(format!("{} without a usable Location", response.status));
+                page.error = Some(Failure::new(FailureKind::RedirectWithoutLocation {
+                    status: response.status.as_u16(),
+                }));
                 return Some((page, Vec::new()));
             }
             if !response.status.is_success() {
-                page.error = Some(format!("HTTP {}", response.status));
+                page.error = Some(Failure::new(FailureKind::HttpStatus {
+                    status: response.status.as_u16(),
+                }));
                 return Some((page, Vec::new()));
             }
             let Some(body) = response.body else {
@@ -514,13 +526,12 @@ impl Crawler {
                     Some((page, links))
                 }
                 Ok(Err(pathological)) => {
-                    page.error = Some(format!(
-                        "not analysed: {pathological} (a limit of trackaudit)"
-                    ));
+                    page.error = Some(Failure::new(pathological.failure()));
                     Some((page, Vec::new()))
                 }
                 Err(e) => {
-                    page.error = Some(format!("analysing the page failed: {e}"));
+                    page.error =
+                        Some(Failure::new(FailureKind::AnalysisFailed).with_detail(e.to_string()));
                     Some((page, Vec::new()))
                 }
             };
@@ -564,7 +575,9 @@ impl Crawler {
                 max_body,
                 ..self.fetch_settings()
             };
-            let response = fetch(&self.client, &gate, &current, settings, |_| true).await?;
+            let response = fetch(&self.client, &gate, &current, settings, |_| true)
+                .await
+                .map_err(|failure| failure.to_string())?;
             if let Some(next) = response.location {
                 current = next;
                 continue;
@@ -619,7 +632,7 @@ impl Crawler {
 
     fn normalize(&self, url: &Url) -> Option<Url> {
         let mut url = normalize(url)?;
-        if self.config.fold_index_html {
+        if self.config.served_folder {
             if let Some(dir) = url.path().strip_suffix("index.html").map(str::to_owned) {
                 url.set_path(&dir);
             }
@@ -659,7 +672,9 @@ impl Crawler {
                 Robots::allow_all()
             }
         };
-        if let Some(delay) = robots.delay() {
+        // A folder is served by trackaudit itself on loopback: its robots.txt is the site's
+        // production file, and its Crawl-delay protects no server here.
+        if let Some(delay) = robots.delay().filter(|_| !self.config.served_folder) {
             gate.at_least(delay);
         }
         Arc::new(robots)

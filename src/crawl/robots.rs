@@ -89,7 +89,9 @@ impl Robots {
                 "crawl-delay" => {
                     in_rules = true;
                     if let Some(group) = groups.last_mut() {
-                        group.delay = value.parse::<f64>().ok().filter(|d| d.is_finite());
+                        // "inf" and "1e400" parse as infinity: the cap applies to them as to
+                        // 99999; "NaN" asks for nothing.
+                        group.delay = value.parse::<f64>().ok().filter(|d| !d.is_nan());
                     }
                 }
                 "sitemap" if sitemaps.len() < MAX_SITEMAPS && !value.is_empty() => {
@@ -138,10 +140,12 @@ impl Robots {
         best.is_none_or(|(_, allow)| allow)
     }
 
-    /// The crawl delay asked for, capped so that a hostile robots.txt cannot stall the scan.
+    /// The crawl delay asked for, at most [`MAX_CRAWL_DELAY`] so that a hostile robots.txt
+    /// cannot stall the scan (infinity and any huge value give the cap; a negative value none).
     pub fn delay(&self) -> Option<std::time::Duration> {
         let seconds = self.delay?;
-        Some(std::time::Duration::from_secs_f64(seconds.clamp(0.0, 10.0)))
+        let cap = MAX_CRAWL_DELAY.as_secs_f64();
+        Some(std::time::Duration::from_secs_f64(seconds.clamp(0.0, cap)))
     }
 
     pub fn sitemaps(&self) -> Vec<String> {
@@ -227,6 +231,9 @@ fn matches(pattern: &str, path: &str) -> bool {
     }
 }
 
+/// The longest `Crawl-delay` honoured between two requests to a host.
+pub const MAX_CRAWL_DELAY: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The robots.txt address of a URL's origin.
 pub fn robots_url(url: &Url) -> Option<Url> {
     url.join("/robots.txt").ok()
@@ -250,6 +257,28 @@ mod tests {
         assert!(robots.allowed(&url("/nieuws/")));
         assert_eq!(robots.delay(), Some(std::time::Duration::from_secs(10)));
         assert_eq!(robots.sitemaps(), ["https://s.nl/sitemap.xml"]);
+    }
+
+    /// Class: a `Crawl-delay` out of range — infinite, not a number, negative, huge — gives a
+    /// bounded delay: the cap for anything above it, none for what asks for nothing.
+    #[test]
+    fn crawl_delays_out_of_range_are_capped() {
+        let ten = Some(MAX_CRAWL_DELAY);
+        for (value, expected) in [
+            ("99999", ten),
+            ("inf", ten),
+            ("Infinity", ten),
+            ("1e400", ten),
+            ("NaN", None),
+            ("-5", Some(std::time::Duration::ZERO)),
+            ("-inf", Some(std::time::Duration::ZERO)),
+            ("2.5", Some(std::time::Duration::from_millis(2500))),
+            ("soon", None),
+        ] {
+            let body = format!("User-agent: *\nCrawl-delay: {value}\n");
+            let robots = Robots::parse("trackaudit", body.as_bytes());
+            assert_eq!(robots.delay(), expected, "Crawl-delay: {value}");
+        }
     }
 
     #[test]

@@ -194,13 +194,19 @@ pub fn reword(finding: &mut Finding, catalogue: &Catalogue, lang: Lang) {
 }
 
 /// Word a saved report again in `lang`: the findings' (and resolved findings') texts from
-/// their rule and subject, and the reason a site could not be scanned. Findings without a
+/// their rule and subject, the pages' errors from their kind, and the reason a site could not
+/// be scanned. Findings without a
 /// subject (older reports) keep their texts.
 pub fn localize(report: &mut Report, catalogue: &Catalogue, lang: Lang) {
     report.lang = lang.code().to_owned();
     for site in &mut report.sites {
         for finding in site.findings.iter_mut().chain(site.resolved.iter_mut()) {
             reword(finding, catalogue, lang);
+        }
+        for page in &mut site.pages {
+            if let Some(failure) = &page.error_about {
+                page.error = Some(failure.line(lang));
+            }
         }
         if site.error.is_some() {
             site.error = unscanned::reason(site, lang).or(site.error.take());

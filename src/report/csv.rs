@@ -50,6 +50,7 @@ pub fn render(report: &Report, _lang: Lang, separator: u8) -> String {
 }
 
 /// A CSV table: the header, then the rows, `separator` between fields, every cell through
+/// [`neutralize::terminal`] (control and bidi formatting characters shown as escapes) and
 /// [`neutralize::csv_cell`] (text from scanned pages must not become a spreadsheet formula).
 /// Every row has as many cells as `header` (the `N`).
 pub fn table<const N: usize>(
@@ -68,7 +69,7 @@ pub fn table<const N: usize>(
         writer
             .write_record(
                 row.iter()
-                    .map(|cell| neutralize::csv_cell(cell).into_owned()),
+                    .map(|cell| neutralize::csv_cell(&neutralize::terminal(cell)).into_owned()),
             )
             .expect("CSV row is written to memory");
     }

@@ -1404,8 +1404,11 @@ fn page_table(out: &mut Html, pages: &[&Page], lang: Lang) {
 
 /// What went wrong or differs on a page: its error, a cut body, redirects followed.
 fn page_note(out: &mut Html, page: &Page, lang: Lang) {
-    if let Some(error) = &page.error {
-        out.el("span", "error", error);
+    if let Some((text, detail)) = page.failure_text(lang) {
+        out.el("span", "error", &text);
+        if let Some(detail) = detail {
+            out.raw(" ").code(detail);
+        }
     }
     if page.truncated {
         out.el("div", "", t(lang, T::Truncated));

@@ -10,6 +10,7 @@ use std::fmt::Write;
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 use crate::Lang;
+use crate::neutralize;
 use crate::policy::rules::{RULES, Rule, browser_only, consent_only};
 use crate::report::i18n::{self, Label, label};
 use crate::report::model::{
@@ -19,7 +20,18 @@ use crate::report::model::{
 /// Pages listed in a test case's detail; the rest are counted.
 const PAGES_SHOWN: usize = 100;
 
+/// Render the report as JUnit XML. Every string of the report is cleared of control and
+/// bidirectional formatting characters first ([`neutralize::terminal`]): XML 1.0 forbids most
+/// C0 controls, and a right-to-left override in a failure text reorders what a CI page shows.
 pub fn render(report: &Report, lang: Lang, fail_on: Option<Severity>) -> String {
+    match neutralize::map_strings(report, &neutralize::terminal) {
+        Ok(clean) => render_clean(&clean, lang, fail_on),
+        // Cannot happen for the report model; the whole text can be cleared instead.
+        Err(_) => neutralize::terminal(&render_clean(report, lang, fail_on)).into_owned(),
+    }
+}
+
+fn render_clean(report: &Report, lang: Lang, fail_on: Option<Severity>) -> String {
     let mut junit = quick_junit::Report::new("trackaudit");
     for site in &report.sites {
         junit.add_test_suite(site_suite(report, site, lang, fail_on));

@@ -92,11 +92,36 @@ pub fn to_json(report: &Report) -> String {
     json
 }
 
-/// Read a report written earlier by `--format json`.
+/// Read a report written earlier by `--format json`. A report of another `schema_version`
+/// than [`model::SCHEMA_VERSION`] (or without one) is refused by its version, before any field
+/// is read: its fields may mean something else.
 pub fn read_json(path: &Path) -> Result<Report, Error> {
     let text = crate::files::read_text_bounded(path, crate::files::MAX_REPORT_BYTES)?;
-    serde_json::from_str(&text).map_err(|e| Error::Report {
+    let refuse = |message: String| Error::Report {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })
+        message,
+    };
+    let version: Version = serde_json::from_str(&text).map_err(|e| refuse(e.to_string()))?;
+    match version.schema_version {
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(model::SCHEMA_VERSION.into()) => {}
+        Some(other) => {
+            return Err(refuse(format!(
+                "schema_version {other} is not one this trackaudit reads (it reads {}): \
+                 render it with the trackaudit that wrote it",
+                model::SCHEMA_VERSION
+            )));
+        }
+        None => {
+            return Err(refuse(
+                "no schema_version: not a JSON report of trackaudit".to_owned(),
+            ));
+        }
+    }
+    serde_json::from_str(&text).map_err(|e| refuse(e.to_string()))
+}
+
+/// The one field read before the rest of a saved report.
+#[derive(serde::Deserialize)]
+struct Version {
+    schema_version: Option<serde_json::Value>,
 }

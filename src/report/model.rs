@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::failure::Failure;
 use crate::lists::Transfer;
 use crate::vocab::{ConsentState, EvidenceKind, SeenBy};
 
@@ -430,7 +431,13 @@ pub struct Page {
     pub url: String,
     /// HTTP status of the final response; `null` when no response came.
     pub status: Option<u16>,
+    /// Why the page could not be read, in the report's language, with the technical detail
+    /// after a colon; `null` when it was read.
     pub error: Option<String>,
+    /// What `error` is made from, so every format words it in its language: the kind and its
+    /// parameters, the attempts, and the raw detail (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_about: Option<Failure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -525,6 +532,16 @@ pub fn page_path(page: &str) -> String {
 }
 
 impl Page {
+    /// Why the page could not be read, worded in `lang` without its detail, and the detail
+    /// apart (to be shown as code); the stored text for reports of older versions.
+    pub fn failure_text(&self, lang: crate::Lang) -> Option<(String, Option<&str>)> {
+        match (&self.error_about, &self.error) {
+            (Some(failure), _) => Some((failure.text(lang), failure.detail.as_deref())),
+            (None, Some(error)) => Some((error.clone(), None)),
+            (None, None) => None,
+        }
+    }
+
     /// The page answered with success and was read (a redirect or an error is not scanned).
     pub fn scanned(&self) -> bool {
         self.error.is_none() && self.status.is_some_and(|s| (200..300).contains(&s))

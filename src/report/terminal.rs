@@ -337,12 +337,11 @@ fn page_errors(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         errors.len()
     );
     for page in errors.iter().take(50) {
-        let _ = writeln!(
-            out,
-            "  {}  {}",
-            page.url,
-            page.error.as_deref().unwrap_or_default()
-        );
+        let (text, detail) = page.failure_text(lang).unwrap_or_default();
+        let _ = match detail {
+            Some(detail) => writeln!(out, "  {}  {text} [{detail}]", page.url),
+            None => writeln!(out, "  {}  {text}", page.url),
+        };
     }
     if errors.len() > 50 {
         let _ = writeln!(

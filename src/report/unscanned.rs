@@ -3,6 +3,7 @@
 //! resolve. Shown in every format and on stderr.
 
 use crate::Lang;
+use crate::failure::FailureKind;
 use crate::report::model::{Page, Site, Verdict};
 
 /// The reason a site has the verdict `error`; `None` for a site that was scanned.
@@ -27,8 +28,9 @@ pub fn reason(site: &Site, lang: Lang) -> Option<String> {
             .into(),
         );
     };
-    let what = match (&page.error, page.status) {
-        (Some(error), _) => format!("{}: {error}", page.url),
+    let what = match (page.failure_text(lang), page.status) {
+        (Some((text, Some(detail))), _) => format!("{}: {text} [{detail}]", page.url),
+        (Some((text, None)), _) => format!("{}: {text}", page.url),
         (None, Some(status)) if en => format!("{} answered HTTP {status}", page.url),
         (None, Some(status)) => format!("{} antwoordde met HTTP {status}", page.url),
         (None, None) => page.url.clone(),
@@ -46,7 +48,7 @@ pub fn reason(site: &Site, lang: Lang) -> Option<String> {
 
 /// What the user can do about a failed start page, by the kind of failure.
 fn hint(page: &Page, lang: Lang) -> Option<String> {
-    let error = page.error.as_deref()?.to_ascii_lowercase();
+    let failure = page.error_about.as_ref()?;
     let url = url::Url::parse(&page.url).ok();
     let host = url
         .as_ref()
@@ -54,30 +56,21 @@ fn hint(page: &Page, lang: Lang) -> Option<String> {
         .unwrap_or_default()
         .to_owned();
     let en = lang == Lang::En;
-    let is_tls = [
-        "invalidcontenttype",
-        "certificate",
-        "handshake",
-        "tls",
-        "ssl",
-    ]
-    .iter()
-    .any(|w| error.contains(w));
-    if is_tls && url.as_ref().is_some_and(|u| u.scheme() == "https") {
-        let http = page.url.replacen("https://", "http://", 1);
-        return Some(if en {
-            format!(
-                "The server does not answer in TLS (https) there; if the site speaks plain http, scan {http}"
-            )
-        } else {
-            format!(
-                "De server antwoordt daar niet met TLS (https); spreekt de site gewoon http, scan dan {http}"
-            )
-        });
-    }
-    // The address guard answers through the resolver, so its refusal also reads "dns error".
-    if error.contains("--allow-private") {
-        return Some(if en {
+    let words = |en_text: &str, nl_text: &str| Some(if en { en_text } else { nl_text }.to_owned());
+    match failure.kind {
+        FailureKind::Tls if url.as_ref().is_some_and(|u| u.scheme() == "https") => {
+            let http = page.url.replacen("https://", "http://", 1);
+            Some(if en {
+                format!(
+                    "The server does not answer in TLS (https) there; if the site speaks plain http, scan {http}"
+                )
+            } else {
+                format!(
+                    "De server antwoordt daar niet met TLS (https); spreekt de site gewoon http, scan dan {http}"
+                )
+            })
+        }
+        FailureKind::PrivateAddress => Some(if en {
             format!(
                 "{host} resolves to a private, loopback or link-local address, which is not fetched: \
                  scan an intranet site with --allow-private."
@@ -87,34 +80,20 @@ fn hint(page: &Page, lang: Lang) -> Option<String> {
                 "{host} verwijst naar een privé-, loopback- of link-local-adres, dat niet wordt opgehaald: \
                  scan een intranetsite met --allow-private."
             )
-        });
-    }
-    if error.contains("dns") || error.contains("failed to lookup") {
-        return Some(if en {
+        }),
+        FailureKind::NameNotFound => Some(if en {
             format!("The name {host} was not found (DNS): check the spelling and the network.")
         } else {
             format!("De naam {host} is niet gevonden (DNS): controleer de spelling en het netwerk.")
-        });
+        }),
+        FailureKind::ConnectionRefused => words(
+            "Nothing answers at that address and port: is the server running?",
+            "Niets antwoordt op dat adres en die poort: draait de server?",
+        ),
+        FailureKind::Timeout { .. } => words(
+            "The server did not answer in time (--timeout).",
+            "De server antwoordde niet op tijd (--timeout).",
+        ),
+        _ => None,
     }
-    if error.contains("connection refused") {
-        return Some(
-            if en {
-                "Nothing answers at that address and port: is the server running?"
-            } else {
-                "Niets antwoordt op dat adres en die poort: draait de server?"
-            }
-            .into(),
-        );
-    }
-    if error.contains("timed out") || error.contains("timeout") {
-        return Some(
-            if en {
-                "The server did not answer in time (--timeout)."
-            } else {
-                "De server antwoordde niet op tijd (--timeout)."
-            }
-            .into(),
-        );
-    }
-    None
 }
