@@ -76,6 +76,14 @@ pub enum FailureKind {
     RobotsDisallowed,
     /// The URL has no host.
     NoHost,
+    /// The URL is not an http(s) one (a statement link to `ftp:`).
+    NotHttp,
+    /// A PDF document (a privacy statement): its text is not read.
+    PdfNotRead,
+    /// A document of a type whose text is not read (a privacy statement that is a Word file).
+    NotText { content_type: String },
+    /// The document holds no text.
+    NoText,
     /// The markup exceeds one of trackaudit's limits and was not analysed.
     NotAnalysed { limit: MarkupLimit, max: usize },
     /// The analysis itself failed (see `detail`).
@@ -147,6 +155,21 @@ impl Failure {
             Some(detail) => format!("{}: {detail}", self.text(lang)),
             None => self.text(lang),
         }
+    }
+}
+
+/// What a report shows for something that could not be read: the failure worded in `lang`
+/// without its detail, and the detail apart (to be shown as code); for a report of an older
+/// version, which has no `about`, its `stored` text.
+pub fn worded<'a>(
+    about: Option<&'a Failure>,
+    stored: Option<&str>,
+    lang: Lang,
+) -> Option<(String, Option<&'a str>)> {
+    match (about, stored) {
+        (Some(failure), _) => Some((failure.text(lang), failure.detail.as_deref())),
+        (None, Some(text)) => Some((text.to_owned(), None)),
+        (None, None) => None,
     }
 }
 
@@ -234,6 +257,16 @@ impl FailureKind {
                 "robots.txt verbiedt deze pagina (--ignore-robots leest haar toch)",
             ),
             FailureKind::NoHost => pick("the URL has no host", "de URL heeft geen host"),
+            FailureKind::NotHttp => pick("not an http(s) URL", "geen http(s)-URL"),
+            FailureKind::PdfNotRead => pick(
+                "a PDF document: its text is not read",
+                "een PDF-document: de tekst wordt niet gelezen",
+            ),
+            FailureKind::NotText { content_type } => either(
+                format!("a document of type {content_type}: its text is not read"),
+                format!("een document van het type {content_type}: de tekst wordt niet gelezen"),
+            ),
+            FailureKind::NoText => pick("no text", "geen tekst"),
             FailureKind::NotAnalysed { limit, max } => {
                 let what = match (limit, en) {
                     (MarkupLimit::Depth, true) => format!("elements nested more than {max} deep"),

@@ -466,7 +466,7 @@ async fn scan_target(
         Vec::new()
     } else {
         let show = |u: &Url| audit.display(u);
-        crate::statement::read_all(&crawler, audit.statement_links(), &show).await
+        crate::statement::read_all(&crawler, audit.statement_links(), &show, lang).await
     };
     tracing::info!(
         "{}: {} pages fetched, {} skipped by robots.txt",

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
 
+use crate::Lang;
 use crate::crawl::{Crawler, decode_html, markup_guard};
+use crate::failure::{Failure, FailureKind};
 use crate::lists::names::normalize;
 use crate::report::model::{StatementKind, StatementRead};
 
@@ -78,6 +80,7 @@ pub async fn read_all(
     crawler: &Crawler,
     candidates: &Candidates,
     show: &dyn Fn(&Url) -> String,
+    lang: Lang,
 ) -> Vec<Statement> {
     let mut chosen = candidates.chosen();
     let mut out: Vec<Statement> = Vec::new();
@@ -85,7 +88,7 @@ pub async fn read_all(
     while i < chosen.len() {
         let (url, kind) = chosen[i].clone();
         i += 1;
-        let (statement, cookie_links) = read_one(crawler, &url, kind, show).await;
+        let (statement, cookie_links) = read_one(crawler, &url, kind, show, lang).await;
         out.push(statement);
         let cookie_statements = chosen
             .iter()
@@ -109,18 +112,13 @@ async fn read_one(
     url: &Url,
     kind: StatementKind,
     show: &dyn Fn(&Url) -> String,
+    lang: Lang,
 ) -> (Statement, Vec<Url>) {
-    let mut report = StatementRead {
-        url: show(url),
-        kind,
-        read: false,
-        error: None,
-        chars: 0,
-    };
+    let mut failure: Option<Failure> = None;
     let fetched = crawler.fetch_document(url, MAX_STATEMENT_BYTES).await;
     let (text, links) = match fetched {
         Err(error) => {
-            report.error = Some(error);
+            failure = Some(error);
             (String::new(), Vec::new())
         }
         Ok(doc) => {
@@ -132,7 +130,7 @@ async fn read_one(
                 .trim()
                 .to_ascii_lowercase();
             if essence == "application/pdf" || doc.bytes.starts_with(b"%PDF-") {
-                report.error = Some("a PDF document: its text is not read".into());
+                failure = Some(Failure::new(FailureKind::PdfNotRead));
                 (String::new(), Vec::new())
             } else if essence == "text/plain" {
                 (
@@ -145,23 +143,31 @@ async fn read_one(
                 match markup_guard::check(&html) {
                     Ok(()) => text_of_html(&html, &doc.url),
                     Err(e) => {
-                        report.error = Some(format!("not read: {e}"));
+                        failure = Some(Failure::new(e.failure()));
                         (String::new(), Vec::new())
                     }
                 }
             } else {
-                report.error = Some(format!("a {essence} document: not read"));
+                failure = Some(Failure::new(FailureKind::NotText {
+                    content_type: essence,
+                }));
                 (String::new(), Vec::new())
             }
         }
     };
     let text = normalize(&text);
-    report.read = report.error.is_none();
-    report.chars = text.chars().count();
-    if report.read && report.chars == 0 {
-        report.read = false;
-        report.error = Some("no text".into());
+    let chars = text.chars().count();
+    if failure.is_none() && chars == 0 {
+        failure = Some(Failure::new(FailureKind::NoText));
     }
+    let report = StatementRead {
+        url: show(url),
+        kind,
+        read: failure.is_none(),
+        error: failure.as_ref().map(|f| f.line(lang)),
+        error_about: failure,
+        chars,
+    };
     (Statement { report, text }, links)
 }
 

@@ -221,8 +221,7 @@ fn a_dutch_report_contains_no_english_text_in_any_format() {
 /// redirects, a redirect without a Location, a Retry-After longer than the crawler waits, a
 /// page that never answers in time, markup over a limit; robots.txt keeps out `/blocked/`.
 fn failing_site() -> axum::Router {
-    use axum::http::{StatusCode, header};
-    use axum::response::{Html, IntoResponse};
+    use axum::response::Html;
     use axum::routing::get;
     let links = [
         "/gone", "/missing", "/broken", "/loop-a", "/chain/0", "/nowhere", "/later", "/slow",
@@ -234,9 +233,17 @@ fn failing_site() -> axum::Router {
         .collect();
     let index =
         format!("<!doctype html><title>Failing</title><a href=\"/privacy\">Privacy</a> {index}");
-    axum::Router::new()
+    failing_routes()
         .route("/", get(move || async move { Html(index) }))
         .route("/privacy", get(|| async { Html("<title>Privacy</title>") }))
+}
+
+/// The failing pages of [`failing_site`], without its start page.
+fn failing_routes() -> axum::Router {
+    use axum::http::{StatusCode, header};
+    use axum::response::{Html, IntoResponse};
+    use axum::routing::get;
+    axum::Router::new()
         .route(
             "/robots.txt",
             get(|| async { "User-agent: *\nDisallow: /blocked/\n" }),
@@ -320,6 +327,20 @@ fn errors_of(report: &serde_json::Value) -> Vec<String> {
     errors
 }
 
+/// The JSON `kind` of each failure, sorted.
+fn kinds_of(failures: &[trackaudit::failure::Failure]) -> Vec<String> {
+    let mut kinds: Vec<String> = failures
+        .iter()
+        .filter_map(|f| {
+            serde_json::to_value(f).ok()?["kind"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
 #[test]
 fn page_and_site_errors_are_worded_in_the_report_language() {
     let site = support::spawn_server(failing_site());
@@ -363,15 +384,7 @@ fn page_and_site_errors_are_worded_in_the_report_language() {
             failures.push(serde_json::from_value(about).unwrap());
         }
     }
-    let kinds: Vec<String> = failures
-        .iter()
-        .map(|f| {
-            serde_json::to_value(f).unwrap()["kind"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let kinds = kinds_of(&failures);
     for kind in [
         "http-status",
         "redirect-loop",
@@ -455,4 +468,156 @@ fn page_and_site_errors_are_worded_in_the_report_language() {
         "English error wording in the Dutch report:\n{}",
         found.join("\n")
     );
+}
+
+/// A site whose privacy and cookie statements cannot be read, each its own way (the failing
+/// pages of [`failing_routes`] among them): on the first site an error status, a redirect loop,
+/// a closed port and a PDF; on the second a Word file, a page without text, markup over a limit
+/// and a redirect chain longer than the crawler follows.
+fn unreadable_statements(closed: std::net::SocketAddr, second: bool) -> axum::Router {
+    use axum::http::header;
+    use axum::response::Html;
+    use axum::routing::get;
+    let links: Vec<(String, &str)> = if second {
+        vec![
+            ("/privacy.docx".into(), "Privacyverklaring (Word)"),
+            ("/privacy-leeg".into(), "Privacy"),
+            ("/deep".into(), "Cookieverklaring"),
+            ("/chain/0".into(), "Cookies"),
+        ]
+    } else {
+        vec![
+            ("/gone".into(), "Privacyverklaring"),
+            ("/loop-a".into(), "Privacy"),
+            (format!("http://{closed}/cookiebeleid"), "Cookiebeleid"),
+            ("/cookies.pdf".into(), "Cookies (pdf)"),
+        ]
+    };
+    let index: String = links
+        .iter()
+        .map(|(href, text)| format!("<a href=\"{href}\">{text}</a> "))
+        .collect();
+    let index = format!(
+        "<!doctype html><title>School</title>\
+         <script async src=\"https://www.googletagmanager.com/gtag/js?id=G-STATEM26\"></script>{index}"
+    );
+    failing_routes()
+        .route("/", get(move || async move { Html(index) }))
+        .route(
+            "/cookies.pdf",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/pdf")],
+                    "%PDF-1.4\n%%EOF\n",
+                )
+            }),
+        )
+        .route(
+            "/privacy.docx",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/msword")],
+                    "not a web page",
+                )
+            }),
+        )
+        .route(
+            "/privacy-leeg",
+            get(|| async { Html("<html><body><main> </main></body></html>") }),
+        )
+}
+
+#[test]
+fn statement_errors_are_worded_in_the_report_language() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let first = support::spawn_server(unreadable_statements(closed, false));
+    let second = support::spawn_server(unreadable_statements(closed, true));
+    let (first, second) = (format!("http://{first}/"), format!("http://{second}/"));
+    let (code, report) =
+        support::scan_json(&[&first, &second, "--lang", "nl", "--fail-on", "never"]);
+    assert_eq!(code, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("scan.json");
+    std::fs::write(&json, report.to_string()).unwrap();
+    // Every statement that was not read has its kind, and its error is worded in Dutch.
+    let mut failures: Vec<trackaudit::failure::Failure> = Vec::new();
+    for site in report["sites"].as_array().unwrap() {
+        for read in site["statements"]["read"].as_array().unwrap() {
+            assert_eq!(read["read"], false, "{read}");
+            let failure: trackaudit::failure::Failure =
+                serde_json::from_value(read["error_about"].clone()).unwrap();
+            assert_eq!(read["error"], failure.line(Lang::Nl).as_str());
+            failures.push(failure);
+        }
+    }
+    let kinds = kinds_of(&failures);
+    assert_eq!(
+        kinds,
+        [
+            "connection-refused",
+            "http-status",
+            "no-text",
+            "not-analysed",
+            "not-text",
+            "pdf-not-read",
+            "redirect-loop",
+            "too-many-redirects",
+        ]
+    );
+    let terminal = in_dutch(&json, "terminal");
+    for dutch in [
+        "niet gelezen: HTTP 410 (verdwenen)",
+        "niet gelezen: omleidingslus",
+        "niet gelezen: verbinding geweigerd",
+        "niet gelezen: een PDF-document: de tekst wordt niet gelezen",
+        "niet gelezen: een document van het type application/msword",
+        "niet gelezen: geen tekst",
+        "niet gelezen: niet geanalyseerd: elementen dieper genest",
+        "niet gelezen: meer dan 10 omleidingen",
+    ] {
+        assert!(terminal.contains(dutch), "{dutch:?} in:\n{terminal}");
+    }
+    // No English wording of these failures in any Dutch format that shows the statements.
+    let details: Vec<String> = failures.iter().filter_map(|f| f.detail.clone()).collect();
+    let mut english: Vec<String> = failures
+        .iter()
+        .flat_map(|f| worded_parts(&f.text(Lang::En), &details))
+        .collect();
+    let dutch: Vec<String> = failures.iter().map(|f| f.text(Lang::Nl)).collect();
+    english.retain(|en| !dutch.iter().any(|nl| word(en).is_match(nl)));
+    assert!(english.len() >= 8, "{english:?}");
+    for format in ["terminal", "html", "markdown"] {
+        let mut text = in_dutch(&json, format);
+        for detail in &details {
+            text = text.replace(detail.as_str(), " ");
+        }
+        let text = tool_text(&text);
+        for en in &english {
+            assert!(!word(en).is_match(&text), "{format}: {en:?} in:\n{text}");
+        }
+    }
+    // `report --lang en` words them in English again, from their kind.
+    let out = trackaudit()
+        .arg("report")
+        .arg(&json)
+        .args(["--lang", "en", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let en: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<&str> = en["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["statements"]["read"].as_array().unwrap())
+        .filter_map(|r| r["error"].as_str())
+        .collect();
+    assert!(
+        errors.contains(&"a PDF document: its text is not read"),
+        "{errors:?}"
+    );
+    assert!(errors.contains(&"HTTP 410 (gone)"), "{errors:?}");
 }

@@ -461,16 +461,8 @@ impl Crawler {
                     }
                     return Some((page, Vec::new()));
                 }
-                if chain.iter().any(|u| u == next.as_str()) {
-                    page.error = Some(Failure::new(FailureKind::RedirectLoop {
-                        to: next.to_string(),
-                    }));
-                    return Some((page, Vec::new()));
-                }
-                if page.redirects.len() >= self.config.max_redirects {
-                    page.error = Some(Failure::new(FailureKind::TooManyRedirects {
-                        max: self.config.max_redirects,
-                    }));
+                if let Some(failure) = self.redirect_refused(&chain, &next) {
+                    page.error = Some(failure);
                     return Some((page, Vec::new()));
                 }
                 // Another URL led here already: it is (or will be) crawled under that name.
@@ -482,16 +474,8 @@ impl Crawler {
                 current = next;
                 continue;
             }
-            if response.status.is_redirection() {
-                page.error = Some(Failure::new(FailureKind::RedirectWithoutLocation {
-                    status: response.status.as_u16(),
-                }));
-                return Some((page, Vec::new()));
-            }
-            if !response.status.is_success() {
-                page.error = Some(Failure::new(FailureKind::HttpStatus {
-                    status: response.status.as_u16(),
-                }));
+            if let Some(failure) = status_failure(response.status) {
+                page.error = Some(failure);
                 return Some((page, Vec::new()));
             }
             let Some(body) = response.body else {
@@ -564,26 +548,34 @@ impl Crawler {
     /// statement), following up to `max_redirects` redirects, with the crawler's client (the
     /// same address checks), politeness and retries, the body cut at `max_body` bytes.
     /// robots.txt is not asked: this is one page a visitor reaches from the site.
-    pub async fn fetch_document(&self, url: &Url, max_body: usize) -> Result<Document, String> {
+    ///
+    /// Errors: why it could not be fetched, with the same kinds as a page's failure.
+    pub async fn fetch_document(&self, url: &Url, max_body: usize) -> Result<Document, Failure> {
+        let mut chain = vec![url.as_str().to_owned()];
         let mut current = url.clone();
-        for _ in 0..=self.config.max_redirects {
-            if !matches!(current.scheme(), "http" | "https") || current.host_str().is_none() {
-                return Err(format!("{current}: not an http(s) URL"));
+        loop {
+            if !matches!(current.scheme(), "http" | "https") {
+                return Err(Failure::new(FailureKind::NotHttp).with_detail(current.as_str()));
+            }
+            if current.host_str().is_none() {
+                return Err(Failure::new(FailureKind::NoHost).with_detail(current.as_str()));
             }
             let gate = self.pool.gates.for_host(&gate_key(&current));
             let settings = FetchSettings {
                 max_body,
                 ..self.fetch_settings()
             };
-            let response = fetch(&self.client, &gate, &current, settings, |_| true)
-                .await
-                .map_err(|failure| failure.to_string())?;
+            let response = fetch(&self.client, &gate, &current, settings, |_| true).await?;
             if let Some(next) = response.location {
+                if let Some(failure) = self.redirect_refused(&chain, &next) {
+                    return Err(failure);
+                }
+                chain.push(next.as_str().to_owned());
                 current = next;
                 continue;
             }
-            if !response.status.is_success() {
-                return Err(format!("HTTP {}", response.status));
+            if let Some(failure) = status_failure(response.status) {
+                return Err(failure);
             }
             return Ok(Document {
                 url: current,
@@ -591,7 +583,21 @@ impl Crawler {
                 bytes: response.body.map(|b| b.bytes).unwrap_or_default(),
             });
         }
-        Err(format!("more than {} redirects", self.config.max_redirects))
+    }
+
+    /// Why a redirect to `next` is not followed, `chain` being the URLs requested so far: it
+    /// leads back into the chain, or it would be one more than `max_redirects`.
+    fn redirect_refused(&self, chain: &[String], next: &Url) -> Option<Failure> {
+        if chain.iter().any(|u| u == next.as_str()) {
+            return Some(Failure::new(FailureKind::RedirectLoop {
+                to: next.to_string(),
+            }));
+        }
+        (chain.len() >= self.config.max_redirects).then(|| {
+            Failure::new(FailureKind::TooManyRedirects {
+                max: self.config.max_redirects,
+            })
+        })
     }
 
     fn fetch_settings(&self) -> FetchSettings {
@@ -739,6 +745,23 @@ fn gate_key(url: &Url) -> String {
         url.host_str().unwrap_or_default(),
         url.port_or_known_default().unwrap_or(0)
     )
+}
+
+/// Why a final answer (no redirect followed) is not a document: a redirect status without a
+/// usable `Location`, or an error status.
+fn status_failure(status: reqwest::StatusCode) -> Option<Failure> {
+    let status_code = status.as_u16();
+    if status.is_redirection() {
+        Some(Failure::new(FailureKind::RedirectWithoutLocation {
+            status: status_code,
+        }))
+    } else if !status.is_success() {
+        Some(Failure::new(FailureKind::HttpStatus {
+            status: status_code,
+        }))
+    } else {
+        None
+    }
 }
 
 /// A page and the links found on it.

@@ -194,9 +194,8 @@ pub fn reword(finding: &mut Finding, catalogue: &Catalogue, lang: Lang) {
 }
 
 /// Word a saved report again in `lang`: the findings' (and resolved findings') texts from
-/// their rule and subject, the pages' errors from their kind, and the reason a site could not
-/// be scanned. Findings without a
-/// subject (older reports) keep their texts.
+/// their rule and subject, the pages' and statements' errors from their kind, and the reason a
+/// site could not be scanned. Findings without a subject (older reports) keep their texts.
 pub fn localize(report: &mut Report, catalogue: &Catalogue, lang: Lang) {
     report.lang = lang.code().to_owned();
     for site in &mut report.sites {
@@ -206,6 +205,11 @@ pub fn localize(report: &mut Report, catalogue: &Catalogue, lang: Lang) {
         for page in &mut site.pages {
             if let Some(failure) = &page.error_about {
                 page.error = Some(failure.line(lang));
+            }
+        }
+        for statement in site.statements.iter_mut().flat_map(|s| s.read.iter_mut()) {
+            if let Some(failure) = &statement.error_about {
+                statement.error = Some(failure.line(lang));
             }
         }
         if site.error.is_some() {

@@ -128,18 +128,30 @@ pub enum StatementKind {
 }
 
 /// One statement the scan tried to read.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StatementRead {
     /// As the report shows URLs (a path for a served folder's own pages).
     pub url: String,
     pub kind: StatementKind,
     /// Its text was read (an HTML or plain-text page).
     pub read: bool,
-    /// Why not: the fetch failed, a PDF, no text.
+    /// Why not (the fetch failed, a PDF, no text), in the report's language, with the
+    /// technical detail after a colon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What `error` is made from, as `pages[].error_about` (absent in reports of older
+    /// versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_about: Option<Failure>,
     /// Characters of text read (in the normal form names are matched in).
     pub chars: usize,
+}
+
+impl StatementRead {
+    /// Why it was not read, worded in `lang`, and the technical detail apart.
+    pub fn failure_text(&self, lang: crate::Lang) -> Option<(String, Option<&str>)> {
+        crate::failure::worded(self.error_about.as_ref(), self.error.as_deref(), lang)
+    }
 }
 
 /// How one service found on the site is (or is not) named by the statements.
@@ -159,7 +171,7 @@ pub struct Disclosure {
 }
 
 /// The statements and what they disclose.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Statements {
     pub read: Vec<StatementRead>,
     /// Every third-party service found on the site, and whether a statement names it (empty
@@ -535,11 +547,7 @@ impl Page {
     /// Why the page could not be read, worded in `lang` without its detail, and the detail
     /// apart (to be shown as code); the stored text for reports of older versions.
     pub fn failure_text(&self, lang: crate::Lang) -> Option<(String, Option<&str>)> {
-        match (&self.error_about, &self.error) {
-            (Some(failure), _) => Some((failure.text(lang), failure.detail.as_deref())),
-            (None, Some(error)) => Some((error.clone(), None)),
-            (None, None) => None,
-        }
+        crate::failure::worded(self.error_about.as_ref(), self.error.as_deref(), lang)
     }
 
     /// The page answered with success and was read (a redirect or an error is not scanned).

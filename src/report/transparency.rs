@@ -29,12 +29,13 @@ pub fn statements(site: &Site, lang: Lang) -> Option<Section> {
     let read: Vec<String> = statements
         .read
         .iter()
-        .map(|s| match &s.error {
+        .map(|s| match s.failure_text(lang) {
             None => s.url.clone(),
-            Some(error) => format!(
-                "{} ({}: {error})",
+            Some((error, detail)) => format!(
+                "{} ({}: {error}{})",
                 s.url,
-                t(lang, "not read", "niet gelezen")
+                t(lang, "not read", "niet gelezen"),
+                detail.map(|d| format!(": {d}")).unwrap_or_default()
             ),
         })
         .collect();
