@@ -281,7 +281,14 @@ impl Crawler {
         }
         let mut tasks: JoinSet<(Url, Option<Option<Visited<T>>>)> = JoinSet::new();
         let mut scheduled = 0;
+        // Links a page hands on before its browser step ends (see `visit`).
+        let (early_links, mut early) = tokio::sync::mpsc::unbounded_channel::<(Vec<Url>, usize)>();
         loop {
+            while let Ok((links, depth)) = early.try_recv() {
+                for url in links {
+                    self.enqueue(&mut queue, url, depth, scheduled, &mut stats);
+                }
+            }
             while tasks.len() < self.config.concurrency.max(1) && scheduled < self.config.max_pages
             {
                 let Some((url, depth)) = queue.pop_front() else {
@@ -292,9 +299,17 @@ impl Crawler {
                 let analyzer = Arc::clone(&analyzer);
                 let renderer = renderer.clone();
                 let cancel = cancel.clone();
+                let early_links = early_links.clone();
                 tasks.spawn(async move {
                     let visited = crawler
-                        .visit(url.clone(), depth, analyzer, renderer, &cancel)
+                        .visit(
+                            url.clone(),
+                            depth,
+                            analyzer,
+                            renderer,
+                            &early_links,
+                            &cancel,
+                        )
                         .await;
                     (url, visited)
                 });
@@ -315,6 +330,12 @@ impl Crawler {
                     sitemaps = None;
                     for url in seeds {
                         self.enqueue(&mut queue, url, 1, scheduled, &mut stats);
+                    }
+                    continue;
+                }
+                Some((links, depth)) = early.recv() => {
+                    for url in links {
+                        self.enqueue(&mut queue, url, depth, scheduled, &mut stats);
                     }
                     continue;
                 }
@@ -374,13 +395,16 @@ impl Crawler {
     }
 
     /// Read one URL (see [`Crawler::read`]), then pass an HTML page's analysis through
-    /// `renderer`. `None`: skipped by robots.txt; `Some(None)`: stopped before it was read.
+    /// `renderer`; the links the page declares go to `early_links` (with their depth) before the
+    /// browser step, so the next pages are read and loaded while this one renders.
+    /// `None`: skipped by robots.txt; `Some(None)`: stopped before it was read.
     async fn visit<T: Send + 'static>(
         self: Arc<Self>,
         url: Url,
         depth: usize,
         analyzer: Analyzer<T>,
         renderer: Option<Renderer<T>>,
+        early_links: &tokio::sync::mpsc::UnboundedSender<(Vec<Url>, usize)>,
         cancel: &CancellationToken,
     ) -> Option<Option<Visited<T>>> {
         let read = tokio::select! {
@@ -390,6 +414,8 @@ impl Crawler {
         let (mut page, mut links) = read?;
         if let Some(render) = renderer {
             if let Some(payload) = page.analysis.take() {
+                // Fails only after a stop, when the loop is gone and needs no more links.
+                let _ = early_links.send((std::mem::take(&mut links), page.depth + 1));
                 let rendered = render(page.url.clone(), payload).await;
                 links.extend(rendered.links);
                 page.analysis = Some(rendered.payload);

@@ -128,6 +128,13 @@ async fn visit(
         }
     }
     let settled_at = Instant::now();
+    tracing::debug!(
+        "{url}: loaded after {:?}, quiet after {:?}",
+        recorder
+            .loaded_at
+            .map(|t| t.saturating_duration_since(started)),
+        settled_at.saturating_duration_since(started)
+    );
     let mut page = RenderedPage::default();
     if recorder.crashed {
         error = Some("the page crashed the browser's renderer".into());
@@ -201,6 +208,7 @@ async fn visit(
     page.storage = std::mem::take(&mut recorder.storage);
     page.requests = recorder.requests;
     page.error = error;
+    tracing::debug!("{url}: read after {:?}", started.elapsed());
     page
 }
 
