@@ -4,7 +4,9 @@
 //!
 //! The facts do not depend on the order in which pages arrive (the crawl is concurrent): the
 //! evidence kept under a cap is the first in [`evidence_order`], and [`SiteAudit::finish`] sorts
-//! pages, forms and evidence, so two scans of an unchanged site give the same report.
+//! pages, forms and evidence, so two scans of an unchanged site give the same report. With a
+//! baseline ([`SiteAudit::with_baseline`]), evidence from pages where the baseline had no
+//! finding about the service or host comes first, so a new finding points at its new page.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -23,6 +25,7 @@ use crate::report::model::{
     BlockedAction, BlockedCookieReport, ConsentChoice, CookieReport, Evidence, ListMatch, Page,
     PageBrowser, Party, StorageKind, StorageReport,
 };
+use crate::report::model::{Site, page_path};
 use crate::scope::{SiteScope, normalize_host, registrable_domain};
 use crate::vocab::{ConsentState, SeenBy};
 
@@ -223,6 +226,22 @@ pub struct SiteAudit<'l> {
     by_content: HashMap<u64, PageUrl>,
     /// Pages (as shown) whose content equals an earlier page's, and that page.
     alias_of: HashMap<PageUrl, PageUrl>,
+    /// With a baseline: per service id or host, the pages ([`page_path`]) on which the
+    /// baseline had a finding about it.
+    known: Option<KnownPages>,
+}
+
+/// Per service id or host, pages (by [`page_path`]) on which an earlier report had a finding
+/// about it.
+type KnownPages = HashMap<String, HashSet<String>>;
+
+/// The order of evidence about one service or host: with a baseline (`known`: the pages the
+/// baseline had it on), evidence from the other pages first; then [`evidence_order`].
+fn new_pages_first(known: Option<&HashSet<String>>) -> impl Fn(&Evidence, &Evidence) -> Ordering {
+    move |a, b| {
+        let old = |e: &Evidence| known.is_some_and(|k| k.contains(&page_path(&e.page)));
+        old(a).cmp(&old(b)).then_with(|| evidence_order(a, b))
+    }
 }
 
 /// The order of evidence in a report and the choice under a cap: by page, then kind (a
@@ -239,7 +258,12 @@ pub fn evidence_order(a: &Evidence, b: &Evidence) -> Ordering {
 
 /// Keep at most `cap` items, the first in [`evidence_order`] of all offered; `false` when one
 /// item (the offered one or another) was left out.
-fn push_capped(list: &mut Vec<Evidence>, cap: usize, evidence: Evidence) -> bool {
+fn push_capped(
+    list: &mut Vec<Evidence>,
+    cap: usize,
+    evidence: Evidence,
+    order: impl Fn(&Evidence, &Evidence) -> Ordering,
+) -> bool {
     if list.len() < cap {
         list.push(evidence);
         return true;
@@ -247,10 +271,10 @@ fn push_capped(list: &mut Vec<Evidence>, cap: usize, evidence: Evidence) -> bool
     let last = list
         .iter()
         .enumerate()
-        .max_by(|(_, a), (_, b)| evidence_order(a, b))
+        .max_by(|(_, a), (_, b)| order(a, b))
         .map(|(i, _)| i);
     if let Some(i) = last {
-        if evidence_order(&evidence, &list[i]) == Ordering::Less {
+        if order(&evidence, &list[i]) == Ordering::Less {
             list[i] = evidence;
         }
     }
@@ -273,7 +297,32 @@ impl<'l> SiteAudit<'l> {
             statement_links: crate::statement::Candidates::default(),
             by_content: HashMap::new(),
             alias_of: HashMap::new(),
+            known: None,
         }
+    }
+
+    /// Compare with an earlier scan of the site: evidence from pages where `old` had no finding
+    /// about the service or host is kept and shown first.
+    pub fn with_baseline(mut self, old: Option<&Site>) -> Self {
+        self.known = old.map(|site| {
+            let mut known = KnownPages::new();
+            for finding in &site.findings {
+                if let Some(subject) = finding.service.as_ref().or(finding.host.as_ref()) {
+                    let pages = known.entry(subject.clone()).or_default();
+                    pages.extend(finding.pages.iter().map(|p| page_path(p)));
+                }
+            }
+            known
+        });
+        self
+    }
+
+    /// The evidence order for a service (by id) or host.
+    fn order_for<'a>(
+        known: &'a Option<KnownPages>,
+        subject: &str,
+    ) -> impl Fn(&Evidence, &Evidence) -> Ordering + 'a {
+        new_pages_first(known.as_ref().and_then(|k| k.get(subject)))
     }
 
     /// How a URL is shown in the report.
@@ -460,7 +509,13 @@ impl<'l> SiteAudit<'l> {
                 if o.pixel && o.kind == EvidenceKind::Img {
                     facts.pixel_pages.insert(page.clone());
                 }
-                push_capped(&mut facts.evidence, EVIDENCE_PER_HOST, evidence.clone());
+                let order = Self::order_for(&self.known, host);
+                push_capped(
+                    &mut facts.evidence,
+                    EVIDENCE_PER_HOST,
+                    evidence.clone(),
+                    order,
+                );
             }
         }
         // A form's action is judged by the form rules; it is not a request on page load.
@@ -488,6 +543,12 @@ impl<'l> SiteAudit<'l> {
             evidence.url.clone(),
             evidence.tracking_id.clone(),
         ));
+        let subject = match (c.service, &c.external) {
+            (Some(service), _) => self.lists.catalogue.services[service].id.as_str(),
+            (None, Some(info)) => info.id.as_str(),
+            (None, None) => return,
+        };
+        let order = Self::order_for(&self.known, subject);
         let facts = match (c.service, c.external) {
             (Some(service), _) => self.facts.services.entry(service).or_default(),
             (None, Some(info)) => {
@@ -513,7 +574,8 @@ impl<'l> SiteAudit<'l> {
         facts.consent.extend(evidence.consent);
         // Pages arrive once each (and their stylesheets once after), so a duplicate can only be
         // on the same page.
-        if first_on_page && !push_capped(&mut facts.evidence, EVIDENCE_PER_SERVICE, evidence) {
+        if first_on_page && !push_capped(&mut facts.evidence, EVIDENCE_PER_SERVICE, evidence, order)
+        {
             facts.more_evidence += 1;
         }
     }
@@ -718,6 +780,7 @@ impl<'l> SiteAudit<'l> {
             consent: state.into_iter().collect(),
         };
         if let Some(service) = service {
+            let order = Self::order_for(&self.known, &services[service].id);
             let facts = self.facts.services.entry(service).or_default();
             facts.pages.insert(page.clone());
             facts.consent.extend(state);
@@ -725,6 +788,7 @@ impl<'l> SiteAudit<'l> {
                 &mut facts.evidence,
                 EVIDENCE_PER_SERVICE,
                 cookie_evidence(&report),
+                order,
             ) {
                 facts.more_evidence += 1;
             }
@@ -856,15 +920,15 @@ impl<'l> SiteAudit<'l> {
         }
         let facts = &mut self.facts;
         facts.pages.sort_by(|a, b| a.url.cmp(&b.url));
-        let all_services = facts
-            .services
-            .values_mut()
-            .chain(facts.external.values_mut().map(|e| &mut e.facts));
-        for service in all_services {
-            service.evidence.sort_by(evidence_order);
+        let catalogue = &self.lists.catalogue;
+        let all_services = (facts.services.iter_mut())
+            .map(|(&i, f)| (catalogue.services[i].id.as_str(), f))
+            .chain((facts.external.iter_mut()).map(|(id, e)| (id.as_str(), &mut e.facts)));
+        for (id, service) in all_services {
+            service.evidence.sort_by(Self::order_for(&self.known, id));
         }
-        for host in facts.hosts.values_mut() {
-            host.evidence.sort_by(evidence_order);
+        for (host, facts) in facts.hosts.iter_mut() {
+            facts.evidence.sort_by(Self::order_for(&self.known, host));
         }
         facts.insecure.sort_by(evidence_order);
         facts.forms_to_third_party.sort_by(|a, b| {

@@ -304,7 +304,14 @@ async fn scan_target(
     let scope = SiteScope::for_url(&start);
     let origin_to_strip = matches!(target, Target::Folder(_))
         .then(|| start.as_str().trim_end_matches('/').to_owned());
-    let mut audit = SiteAudit::new(lists, scope.clone(), origin_to_strip);
+    // The last scan kept in --state, else --baseline.
+    let kept = settings
+        .state
+        .as_ref()
+        .and_then(|s| s.last(&target.label()));
+    let baseline = kept.as_ref().or(settings.baseline.as_ref());
+    let old = baseline.and_then(|b| crate::report::baseline::counterpart(b, &target.label()));
+    let mut audit = SiteAudit::new(lists, scope.clone(), origin_to_strip).with_baseline(old);
 
     let analyzer: Analyzer<PagePayload> = {
         let lists = Arc::clone(lists);
@@ -558,10 +565,7 @@ async fn scan_target(
             unused.url.as_deref().unwrap_or("any"),
         );
     }
-    // The last scan kept in --state, else --baseline.
-    let kept = settings.state.as_ref().and_then(|s| s.last(&site.target));
-    if let Some(baseline) = kept.as_ref().or(settings.baseline.as_ref()) {
-        let old = crate::report::baseline::counterpart(baseline, &site.target);
+    if baseline.is_some() {
         apply_baseline(&mut site, old);
         // The baseline may be in the other language: gone findings are worded in this one.
         for finding in &mut site.resolved {

@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{fixture, serve_folder};
+use support::{copy_dir, fixture, serve_folder};
 
 const README: &str = include_str!("../README.md");
 
@@ -146,19 +146,6 @@ impl Sandbox {
                 };
                 assert!(written, "`{command}` wrote nothing to {}", pair[1]);
             }
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

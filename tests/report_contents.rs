@@ -255,6 +255,74 @@ fn baselines_compare_pages_by_path_across_origins() {
 }
 
 #[test]
+fn a_new_finding_points_at_the_page_where_it_is_new() {
+    // The demo as published, then with one more page that loads Google Analytics, which the
+    // other 18 pages load too: the finding is new on that page alone, and its evidence (5 of
+    // 36 items, the service's 20) must show that page, not the first pages in order.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    support::copy_dir(&fixture("demo-school"), &site);
+    let site_arg = site.to_str().unwrap();
+    let (_, before) = scan_json(&[site_arg]);
+    let old = dir.path().join("before.json");
+    std::fs::write(&old, before.to_string()).unwrap();
+    std::fs::write(
+        site.join("zomerschool.html"),
+        r#"<!doctype html><html><head><title>Zomerschool</title>
+        <script async src="https://www.googletagmanager.com/gtag/js?id=G-VBC2024XYZ"></script>
+        </head><body><a href="privacyverklaring.html">Privacy</a></body></html>"#,
+    )
+    .unwrap();
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let index = index.replace(
+        "</body>",
+        r#"<a href="zomerschool.html">Zomerschool</a></body>"#,
+    );
+    std::fs::write(site.join("index.html"), index).unwrap();
+    let (_, after) = scan_json(&[site_arg, "--baseline", old.to_str().unwrap()]);
+    let site_report = &after["sites"][0];
+    let ga = site_report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "non-eea-analytics" && f["service"] == "google-analytics")
+        .expect("the Google Analytics finding");
+    assert_eq!(ga["status"], "new", "{ga}");
+    assert_eq!(ga["evidence"][0]["page"], "/zomerschool.html", "{ga}");
+    let service = support::service(site_report, "google-analytics").unwrap();
+    assert!(
+        support::strings(&service["evidence"], "page").contains(&"/zomerschool.html".to_owned()),
+        "{service}"
+    );
+    // Everything else is unchanged, and the terminal report shows the new page as evidence.
+    let statuses: Vec<&Value> = site_report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "new")
+        .collect();
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    let json = dir.path().join("after.json");
+    std::fs::write(&json, after.to_string()).unwrap();
+    let out = support::trackaudit()
+        .arg("report")
+        .arg(&json)
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("evidence: /zomerschool.html [script-src]"),
+        "{terminal}"
+    );
+    // Without a baseline the evidence is the first in page order, as before.
+    let (_, plain) = scan_json(&[site_arg]);
+    assert_eq!(
+        support::service(&plain["sites"][0], "google-analytics").unwrap()["evidence"][0]["page"],
+        "/"
+    );
+}
+
+#[test]
 fn the_report_says_what_the_scan_covered_and_with_which_settings() {
     let demo = fixture("demo-school");
     let demo = demo.to_str().unwrap();

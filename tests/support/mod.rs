@@ -49,6 +49,20 @@ pub fn scan_json(args: &[&str]) -> (i32, Value) {
     (code, report)
 }
 
+/// Copy a folder (a fixture site) with everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
+
 /// A static file server for a fixture folder, on its own thread and runtime.
 pub fn serve_folder(root: PathBuf) -> SocketAddr {
     let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(root));
