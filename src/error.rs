@@ -25,6 +25,11 @@ pub enum Error {
     #[error("invalid setting: {0}")]
     Config(String),
 
+    /// The email settings are incomplete or invalid: an address, a missing SMTP server or
+    /// sender, an SMTP URL (named by where it came from, never with its password).
+    #[error("{0}")]
+    Email(String),
+
     /// The HTTP client could not be built.
     #[error("HTTP client: {0}")]
     Client(String),

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use lettre::message::Mailbox;
 use regex::Regex;
 use tokio_util::sync::CancellationToken;
 
@@ -22,7 +21,7 @@ use cli::{
 };
 use trackaudit::crawl::{CrawlConfig, parse_resolve};
 use trackaudit::lists::{Catalogue, ExternalLists, Lists, cache, show, update};
-use trackaudit::notify::{self, EmailSettings, Notify, SmtpSettings};
+use trackaudit::notify::{self, EmailRequest, EmailSettings, Notify};
 use trackaudit::observe::browser::{BrowserSettings, default_tabs, find_chromium, running_as_root};
 use trackaudit::output::{OutputPlan, OutputRequest};
 use trackaudit::policy::Policy;
@@ -204,135 +203,40 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
     }
 }
 
-/// The email settings when anyone is to get the report: `--email-to`, `[email] to` or a
-/// recipient in the targets file. The SMTP URL comes from `TRACKAUDIT_SMTP_URL`, else the
-/// config; a missing one is a usage error before anything is scanned.
+/// The email settings of a scan (`None`: no recipient): the flags and the environment, the
+/// config filling in.
 fn email_settings(
     args: &ScanArgs,
     config: &EmailConfig,
-    per_site: Vec<(String, Vec<String>)>,
+    per_site: PerSite,
 ) -> Result<Option<EmailSettings>> {
-    let parse = |list: &[String]| -> Result<Vec<Mailbox>> {
-        list.iter()
-            .map(|a| notify::mailbox(a).map_err(|e| usage(anyhow::anyhow!(e))))
-            .collect()
-    };
-    let to = parse(
-        &args
-            .email_to
-            .iter()
-            .chain(&config.to)
-            .cloned()
-            .collect::<Vec<_>>(),
-    )?;
-    let per_site: Vec<(String, Vec<Mailbox>)> = per_site
-        .into_iter()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(target, list)| Ok((target, parse(&list)?)))
-        .collect::<Result<_>>()?;
-    if to.is_empty() && per_site.is_empty() {
-        if args.notify.is_some() {
-            bail!(usage(anyhow::anyhow!(
-                "--notify needs a recipient: --email-to, [email] to in the config, or a third column in the targets file"
-            )));
-        }
-        return Ok(None);
-    }
-    let from_env = std::env::var("TRACKAUDIT_SMTP_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let source = if from_env.is_some() {
-        "TRACKAUDIT_SMTP_URL"
-    } else {
-        "smtp_url in [email] of the config"
-    };
-    let url = from_env
-        .or_else(|| config.smtp_url.clone())
-        .ok_or_else(|| {
-            usage(anyhow::anyhow!(
-                "email needs an SMTP server: set TRACKAUDIT_SMTP_URL (smtps://user:password@host or smtp://user:password@host?tls=required) or smtp_url in [email] of the config"
-            ))
-        })?;
-    let mut smtp = SmtpSettings::parse(&url).context(source)?;
-    let ca = std::env::var_os("TRACKAUDIT_SMTP_CA_FILE")
-        .map(PathBuf::from)
-        .or_else(|| config.ca_file.clone());
-    if let Some(ca) = ca {
-        smtp = smtp.with_ca_file(&ca)?;
-    }
-    if let Some(seconds) = config.timeout_s {
-        smtp.timeout = Duration::from_secs(seconds);
-    }
-    if let Some(attempts) = config.attempts {
-        smtp.attempts = attempts;
-    }
-    let from = args
-        .email_from
-        .clone()
-        .or_else(|| config.from.clone())
-        .ok_or_else(|| {
-            usage(anyhow::anyhow!(
-                "email needs a sender: --email-from ADDR or from in [email] of the config"
-            ))
-        })?;
-    let from = notify::mailbox(&from).map_err(|e| usage(anyhow::anyhow!(e)))?;
-    let notify = match args.notify.unwrap_or(NotifyArg::Always) {
-        NotifyArg::Always => Notify::Always,
-        NotifyArg::OnViolation => Notify::OnViolation,
-        NotifyArg::OnChange => Notify::OnChange,
-    };
-    Ok(Some(EmailSettings {
-        smtp,
-        from,
-        to,
+    let request = EmailRequest {
+        to: args.email_to.clone(),
+        from: args.email_from.clone(),
+        notify: args.notify.map(|n| match n {
+            NotifyArg::Always => Notify::Always,
+            NotifyArg::OnViolation => Notify::OnViolation,
+            NotifyArg::OnChange => Notify::OnChange,
+        }),
         per_site,
-        notify,
-    }))
+        smtp_url: std::env::var("TRACKAUDIT_SMTP_URL").ok(),
+        ca_file: std::env::var_os("TRACKAUDIT_SMTP_CA_FILE").map(PathBuf::from),
+    };
+    notify::resolve(request, config).map_err(usage)
 }
 
 /// Send the report to its recipients; `false` when a message could not be delivered (each
 /// failure is named on stderr). The reports are written before this runs.
 fn send_email(report: &Report, email: &EmailSettings, options: &RenderOptions) -> Result<bool> {
-    let outgoing = notify::plan(report, email);
-    if outgoing.is_empty() {
-        tracing::info!("email: nothing to send (--notify)");
-        return Ok(true);
-    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let in_files = RenderOptions {
-        color: false,
-        ..*options
-    };
-    let attachments = |report: &Report| {
-        vec![
-            (
-                "report.html".to_owned(),
-                "text/html; charset=utf-8".to_owned(),
-                report::render(report, Format::Html, &in_files).into_bytes(),
-            ),
-            (
-                "sites.csv".to_owned(),
-                "text/csv; charset=utf-8".to_owned(),
-                report::render(report, Format::SitesCsv, &in_files).into_bytes(),
-            ),
-        ]
-    };
-    let (sent, failed) = runtime.block_on(notify::send_all(
-        &outgoing,
-        email,
-        options.lang,
-        attachments,
-    ));
-    for to in &sent {
-        tracing::info!("email sent to {to}");
-    }
-    for f in &failed {
+    let delivery = runtime.block_on(notify::send_report(report, email, options));
+    for f in &delivery.failed {
         print_error(&format!("email to {} not delivered: {}", f.to, f.error));
     }
-    Ok(failed.is_empty())
+    Ok(delivery.failed.is_empty())
 }
 
 fn exit_for(report: &Report) -> Exit {

@@ -529,3 +529,123 @@ fn a_certificate_the_client_does_not_trust_is_refused_with_a_hint() {
     assert!(stderr.contains("TRACKAUDIT_SMTP_CA_FILE"), "{stderr}");
     assert_eq!(sink.received().len(), 0);
 }
+
+/// The settings as the library resolves them (no scan, no server): the flags and the
+/// environment win over the config, an empty `TRACKAUDIT_SMTP_URL` counts as unset, and no
+/// error names the password, whichever source the URL came from.
+#[test]
+fn email_settings_come_from_flags_environment_and_config_without_the_password() {
+    use trackaudit::notify::{EmailRequest, Notify, resolve};
+    use trackaudit::policy::config::EmailConfig;
+
+    let encoded = percent_encode(PASSWORD);
+    let config = EmailConfig {
+        to: vec!["bestuur@school.example".into()],
+        from: Some("config@school.example".into()),
+        smtp_url: Some(format!("smtps://config:{encoded}@config.example")),
+        timeout_s: Some(7),
+        attempts: Some(2),
+        ..EmailConfig::default()
+    };
+    let request = EmailRequest {
+        to: vec!["fg@school.example".into()],
+        from: Some("Audit <audit@school.example>".into()),
+        per_site: vec![
+            ("https://a.example/".into(), vec!["a@school.example".into()]),
+            ("https://b.example/".into(), vec![]),
+        ],
+        smtp_url: Some(format!("smtp://env:{encoded}@env.example?tls=required")),
+        ..EmailRequest::default()
+    };
+    let settings = resolve(request.clone(), &config).unwrap().unwrap();
+    assert_eq!(settings.smtp.server(), "env.example:587");
+    assert_eq!(settings.smtp.timeout, std::time::Duration::from_secs(7));
+    assert_eq!(settings.smtp.attempts, 2);
+    assert_eq!(settings.from.email.to_string(), "audit@school.example");
+    let to: Vec<String> = settings.to.iter().map(|m| m.email.to_string()).collect();
+    assert_eq!(to, ["fg@school.example", "bestuur@school.example"]);
+    assert_eq!(
+        settings.per_site.len(),
+        1,
+        "a target without recipients is left out"
+    );
+    assert_eq!(settings.notify, Notify::Always);
+    assert!(!format!("{settings:?}").contains(PASSWORD));
+    assert!(!format!("{settings:?}").contains(&encoded));
+
+    let from_config = EmailRequest {
+        smtp_url: Some(String::new()),
+        from: None,
+        ..request.clone()
+    };
+    let settings = resolve(from_config, &config).unwrap().unwrap();
+    assert_eq!(settings.smtp.server(), "config.example:465");
+    assert_eq!(settings.from.email.to_string(), "config@school.example");
+
+    // Nobody to mail: no settings, unless --notify asks for mail.
+    let nobody = EmailConfig::default();
+    assert!(resolve(EmailRequest::default(), &nobody).unwrap().is_none());
+    let notify = EmailRequest {
+        notify: Some(Notify::OnChange),
+        ..EmailRequest::default()
+    };
+    let e = resolve(notify, &nobody).unwrap_err().to_string();
+    assert!(e.contains("--notify needs a recipient"), "{e}");
+
+    let errors = [
+        (
+            EmailRequest {
+                smtp_url: Some(format!("smtp://env:{encoded}@env.example:99999")),
+                ..request.clone()
+            },
+            &config,
+            "TRACKAUDIT_SMTP_URL: ",
+        ),
+        (
+            EmailRequest {
+                smtp_url: None,
+                ..request.clone()
+            },
+            &EmailConfig {
+                smtp_url: Some(format!("ftp://config:{encoded}@config.example")),
+                ..config.clone()
+            },
+            "smtp_url in [email] of the config: ",
+        ),
+        (
+            EmailRequest {
+                smtp_url: None,
+                ..request.clone()
+            },
+            &EmailConfig {
+                smtp_url: None,
+                ..config.clone()
+            },
+            "email needs an SMTP server",
+        ),
+        (
+            EmailRequest {
+                from: None,
+                ..request.clone()
+            },
+            &EmailConfig {
+                from: None,
+                ..config.clone()
+            },
+            "email needs a sender",
+        ),
+        (
+            EmailRequest {
+                to: vec!["not an address".into()],
+                ..request.clone()
+            },
+            &config,
+            "\"not an address\" is not an email address",
+        ),
+    ];
+    for (request, config, expected) in errors {
+        let e = resolve(request, config).unwrap_err().to_string();
+        assert!(e.starts_with(expected), "{e}");
+        assert!(!e.contains(PASSWORD) && !e.contains(&encoded), "{e}");
+    }
+}

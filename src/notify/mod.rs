@@ -6,13 +6,16 @@
 //! costs a report. Failures are returned per recipient; the binary turns them into exit code 4.
 
 pub mod message;
+pub mod settings;
 pub mod smtp;
 
 use lettre::message::Mailbox;
 
 use crate::Lang;
 use crate::report::model::{FindingStatus, Report, Site, Verdict};
+use crate::report::{self, Format, RenderOptions};
 
+pub use settings::{EmailRequest, resolve};
 pub use smtp::SmtpSettings;
 
 /// When to send (`--notify`).
@@ -138,4 +141,56 @@ pub async fn send_all(
         }
     }
     (sent, failed)
+}
+
+/// What [`send_report`] did: the addresses reached and the messages not delivered.
+#[derive(Debug, Clone, Default)]
+pub struct Delivery {
+    pub sent: Vec<String>,
+    pub failed: Vec<Undelivered>,
+}
+
+/// The files attached to a message: the HTML report and the sites CSV, as `(file name, content
+/// type, bytes)`, rendered with `options` but never with terminal colours.
+pub fn attachments(report: &Report, options: &RenderOptions) -> Vec<(String, String, Vec<u8>)> {
+    let in_files = RenderOptions {
+        color: false,
+        ..*options
+    };
+    vec![
+        (
+            "report.html".to_owned(),
+            "text/html; charset=utf-8".to_owned(),
+            report::render(report, Format::Html, &in_files).into_bytes(),
+        ),
+        (
+            "sites.csv".to_owned(),
+            "text/csv; charset=utf-8".to_owned(),
+            report::render(report, Format::SitesCsv, &in_files).into_bytes(),
+        ),
+    ]
+}
+
+/// Send `report` to its recipients as [`plan`] decides, in `options.lang`, with
+/// [`attachments`]. Run it after the reports are written: a mail server that fails or hangs
+/// (each attempt bounded by [`SmtpSettings::timeout`]) then costs no report. Each recipient
+/// reached is logged; the failures are returned for the caller to name.
+pub async fn send_report(
+    report: &Report,
+    settings: &EmailSettings,
+    options: &RenderOptions,
+) -> Delivery {
+    let outgoing = plan(report, settings);
+    if outgoing.is_empty() {
+        tracing::info!("email: nothing to send (--notify)");
+        return Delivery::default();
+    }
+    let (sent, failed) = send_all(&outgoing, settings, options.lang, |r| {
+        attachments(r, options)
+    })
+    .await;
+    for to in &sent {
+        tracing::info!("email sent to {to}");
+    }
+    Delivery { sent, failed }
 }
