@@ -29,7 +29,7 @@ use crate::report::model::{Site, page_path};
 use crate::scope::{SiteScope, normalize_host, registrable_domain};
 use crate::vocab::{ConsentState, SeenBy};
 
-/// Evidence items kept per service and per host; the rest are counted.
+/// Evidence items kept per service and per host (per consent state); the rest are counted.
 const EVIDENCE_PER_SERVICE: usize = 20;
 const EVIDENCE_PER_HOST: usize = 5;
 /// Cookies, storage keys and refused cookies recorded per site at most, each.
@@ -128,6 +128,8 @@ pub struct SiteFacts {
     pub cmp_platforms: BTreeSet<usize>,
     /// The consent choices made on the start page's banner (`--consent`).
     pub consent_choices: Vec<ConsentChoice>,
+    /// The pages loaded in the `accept` and `reject` states (`--consent all`).
+    pub consent_sample: Vec<String>,
     /// Pages loaded in the browser, and the requests they made.
     pub browser_pages: usize,
     pub browser_requests: usize,
@@ -245,32 +247,47 @@ fn new_pages_first(known: Option<&HashSet<String>>) -> impl Fn(&Evidence, &Evide
 }
 
 /// The order of evidence in a report and the choice under a cap: by page, then kind (a
-/// `script-src` before the inline code that calls it), URL, tracking id and snippet.
+/// `script-src` before the inline code that calls it), URL, tracking id, snippet and consent
+/// state.
 pub fn evidence_order(a: &Evidence, b: &Evidence) -> Ordering {
-    (&a.page, a.kind, &a.url, &a.tracking_id, &a.snippet).cmp(&(
-        &b.page,
-        b.kind,
-        &b.url,
-        &b.tracking_id,
-        &b.snippet,
-    ))
+    (
+        &a.page,
+        a.kind,
+        &a.url,
+        &a.tracking_id,
+        &a.snippet,
+        a.consent,
+    )
+        .cmp(&(
+            &b.page,
+            b.kind,
+            &b.url,
+            &b.tracking_id,
+            &b.snippet,
+            b.consent,
+        ))
 }
 
-/// Keep at most `cap` items, the first in [`evidence_order`] of all offered; `false` when one
-/// item (the offered one or another) was left out.
+/// Keep at most `cap` items per consent state, the first in `order` of all offered in that
+/// state; `false` when one item (the offered one or another) was left out. Per state, so that
+/// with `--consent all` what the crawl saw with no choice cannot crowd out the evidence of the
+/// sample loaded after "reject".
 fn push_capped(
     list: &mut Vec<Evidence>,
     cap: usize,
     evidence: Evidence,
     order: impl Fn(&Evidence, &Evidence) -> Ordering,
 ) -> bool {
-    if list.len() < cap {
+    let same_state = || {
+        list.iter()
+            .enumerate()
+            .filter(|(_, e)| e.consent == evidence.consent)
+    };
+    if same_state().count() < cap {
         list.push(evidence);
         return true;
     }
-    let last = list
-        .iter()
-        .enumerate()
+    let last = same_state()
         .max_by(|(_, a), (_, b)| order(a, b))
         .map(|(i, _)| i);
     if let Some(i) = last {
@@ -412,6 +429,11 @@ impl<'l> SiteAudit<'l> {
         }
         self.facts.pages.push(page);
         true
+    }
+
+    /// The pages `--consent all` loaded in the `accept` and `reject` states.
+    pub fn set_consent_sample(&mut self, sample: &[Url]) {
+        self.facts.consent_sample = sample.iter().map(|u| self.display(u)).collect();
     }
 
     /// Record a consent choice made on the start page's banner; its platform counts as
@@ -633,6 +655,11 @@ impl<'l> SiteAudit<'l> {
             requests: rendered.requests.len(),
             error: rendered.error.clone(),
         });
+        self.add_stored(page_url, rendered);
+    }
+
+    /// What a page load left in the browser: cookies, storage keys, refused cookies.
+    fn add_stored(&mut self, page_url: &PageUrl, rendered: &RenderedPage) {
         self.facts.browser_pages += 1;
         self.facts.browser_requests += rendered.requests.len();
         for cookie in &rendered.cookies {
@@ -644,6 +671,22 @@ impl<'l> SiteAudit<'l> {
         for blocked in &rendered.blocked_cookies {
             self.add_blocked_cookie(page_url, blocked);
         }
+    }
+
+    /// A page of the site loaded again in another consent state (`--consent all`): its
+    /// requests and what it stored, each marked with that state; the page itself is listed
+    /// once, from the crawl.
+    pub fn add_state_page(
+        &mut self,
+        page_url: &Url,
+        rendered: &RenderedPage,
+        classified: Vec<Classified>,
+    ) {
+        let shown: PageUrl = Arc::from(self.display(page_url).as_str());
+        let shown = self.alias_of.get(&shown).cloned().unwrap_or(shown);
+        self.seen_on_page.clear();
+        self.add_stored(&shown, rendered);
+        self.add_classified(&shown, page_url, classified);
     }
 
     /// Party and service of something a browser stores for `host` (a cookie's domain, a

@@ -155,9 +155,14 @@ pub struct ScanArgs {
 
     /// The consent state to audit in (needs --engine chromium): `none` loads pages with no
     /// choice made; `accept` / `reject` first click that choice on the start page's banner in
-    /// a fresh profile, then crawl in that profile
+    /// a fresh profile, then crawl in that profile; `all` does the three
     #[arg(long, value_enum, default_value = "none")]
     pub consent: ConsentArg,
+
+    /// With --consent all: the pages loaded in the accept and the reject state, the start page
+    /// included (the none state covers the whole crawl) [default: 3]
+    #[arg(long, value_name = "N")]
+    pub consent_pages: Option<usize>,
 
     /// Pass a flag to Chromium, e.g. --browser-arg=--host-resolver-rules=... (repeatable)
     #[arg(long = "browser-arg", value_name = "ARG", allow_hyphen_values = true)]
@@ -387,6 +392,9 @@ pub enum ConsentArg {
     Accept,
     /// "Reject all" clicked (on the second layer when the first has none)
     Reject,
+    /// The crawl with no choice made, then the start page and a sample (--consent-pages) in a
+    /// fresh profile each after "accept" and after "reject"
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

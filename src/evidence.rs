@@ -55,6 +55,7 @@ impl HarLog {
             id: id.clone(),
             title: page.title.clone().unwrap_or_else(|| url.to_string()),
             page_timings: serde_json::json!({}),
+            consent: page.consent.map(|state| state.as_str()),
         });
         for (request, chain) in page.requests.iter().zip(&page.chains) {
             if self.entries.len() >= MAX_ENTRIES {
@@ -168,6 +169,10 @@ struct HarPage {
     id: String,
     title: String,
     page_timings: serde_json::Value,
+    /// The consent state of the profile the page was loaded in (a custom field: HAR's own
+    /// begin with an underscore).
+    #[serde(rename = "_consent", skip_serializing_if = "Option::is_none")]
+    consent: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]

@@ -395,15 +395,36 @@ fn scan_settings(args: &ScanArgs, config: Config) -> Result<ScanSettings> {
         fail_on: fail_on(args.out.fail_on),
         browser: browser_settings(args, crawl_timeout)?,
         consent: match args.consent {
-            ConsentArg::None => ConsentState::None,
+            ConsentArg::None | ConsentArg::All => ConsentState::None,
             ConsentArg::Accept => ConsentState::Accept,
             ConsentArg::Reject => ConsentState::Reject,
         },
+        consent_sample: consent_sample(args)?,
         site_timeout: (args.site_timeout > 0.0).then(|| Duration::from_secs_f64(args.site_timeout)),
         parallel_sites,
         state,
         site_reports: None,
     })
+}
+
+/// Pages `--consent all` loads after each choice unless `--consent-pages` says otherwise: the
+/// start page and two more keep the cost of the two extra profiles to a few page loads.
+const CONSENT_PAGES: usize = 3;
+
+/// `--consent all`: the pages loaded per extra state; `None` for the other modes.
+fn consent_sample(args: &ScanArgs) -> Result<Option<usize>> {
+    let pages = args.consent_pages.unwrap_or(CONSENT_PAGES);
+    if !(1..=100).contains(&pages) {
+        bail!(usage(anyhow::anyhow!(
+            "--consent-pages must be between 1 and 100"
+        )));
+    }
+    if args.consent_pages.is_some() && args.consent != ConsentArg::All {
+        bail!(usage(anyhow::anyhow!(
+            "--consent-pages sets the sample of --consent all: it needs --consent all"
+        )));
+    }
+    Ok((args.consent == ConsentArg::All).then_some(pages))
 }
 
 /// The browser engine's settings, or `None` for the static engine.

@@ -18,7 +18,7 @@ use crate::evidence;
 use crate::lists::Lists;
 use crate::neutralize;
 use crate::observe::browser::{
-    AddressGuard, BrowserSettings, RenderedPage, SiteBrowser, browser_observations,
+    AddressGuard, BrowserSettings, BrowserStats, RenderedPage, SiteBrowser, browser_observations,
 };
 use crate::observe::stylesheets::Stylesheets;
 use crate::observe::{PageObservations, observe_html};
@@ -140,6 +140,10 @@ pub struct ScanSettings {
     pub browser: Option<BrowserSettings>,
     /// The consent state the browser audits the site in (`--consent`).
     pub consent: ConsentState,
+    /// `--consent all`: after the crawl (in the `none` state), this many pages — the start page
+    /// and the first others by depth and URL — are loaded again after "accept" and after
+    /// "reject", in a fresh profile each.
+    pub consent_sample: Option<usize>,
     /// The longest one site may take (`--site-timeout`); `None`: no limit.
     pub site_timeout: Option<std::time::Duration>,
     /// Sites scanned at once (0 counts as 1). Their requests share `crawl.concurrency` and
@@ -336,14 +340,16 @@ async fn scan_target(
         Some(browser) => address_guard(&settings.crawl, browser, &start).await?,
         None => None,
     };
-    let browser = match &settings.browser {
-        Some(browser) => {
-            let mut browser = browser.clone();
-            if let Some(guard) = &guard {
-                browser.args.extend(guard.chromium_flags());
-            }
-            Some(Arc::new(SiteBrowser::launch(&browser).await?))
+    // The browser's settings for this site: the guard's flags added, for every profile.
+    let browser_settings = settings.browser.as_ref().map(|browser| {
+        let mut browser = browser.clone();
+        if let Some(guard) = &guard {
+            browser.args.extend(guard.chromium_flags());
         }
+        browser
+    });
+    let browser = match &browser_settings {
+        Some(browser) => Some(Arc::new(SiteBrowser::launch(browser).await?)),
         None => None,
     };
     let evidence_dir = settings
@@ -352,39 +358,19 @@ async fn scan_target(
         .and_then(|b| b.evidence_dir.as_deref())
         .map(|root| evidence::site_dir(root, &start));
     let mut banners = Vec::new();
+    let choice = Choice {
+        start: &start,
+        lists,
+        evidence_dir: evidence_dir.as_deref(),
+        cancel: &site_cancel,
+    };
     // A choice on the banner first, in the profile the crawl then goes on in.
     if let (Some(browser), ConsentState::Accept | ConsentState::Reject) =
         (&browser, settings.consent)
     {
-        let state = settings.consent;
-        let rules = &lists.catalogue.cmps;
-        let choosing = browser.choose(&start, rules, state, evidence_dir.is_some());
-        let stopped = || ConsentChoice {
-            state: Some(state),
-            error: Some("the scan was stopped while the choice was made".into()),
-            ..ConsentChoice::default()
-        };
-        let (choice, shot) = tokio::select! {
-            made = choosing => made,
-            _ = site_cancel.cancelled() => (stopped(), None),
-        };
-        tracing::info!(
-            "{}: consent {}: platform {}, clicked {}{}",
-            target.label(),
-            state.as_str(),
-            choice.platform.as_deref().unwrap_or("unknown"),
-            choice.clicked,
-            choice
-                .error
-                .as_deref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default()
-        );
-        audit.add_consent_choice(choice);
-        if let (Some(dir), Some(png)) = (&evidence_dir, shot) {
-            let name = format!("banner-{}.png", state.as_str());
-            banners.extend(write_evidence(evidence::write_screenshot(dir, &name, &png)));
-        }
+        choice
+            .make(browser, settings.consent, &mut audit, &mut banners)
+            .await;
     }
     let renderer = browser.as_ref().map(|b| {
         let start = crate::crawl::normalize(&start).unwrap_or_else(|| start.clone());
@@ -402,6 +388,8 @@ async fn scan_target(
     let crawler = Crawler::in_pool(crawl, &start, Arc::clone(pool))?;
     // The site's stylesheets and the pages that link them, read after the crawl.
     let mut linked_sheets: BTreeMap<Url, BTreeSet<Url>> = BTreeMap::new();
+    // The HTML pages read, by depth: the sample of `--consent all` comes from them.
+    let mut html_pages: Vec<(usize, Url)> = Vec::new();
     let stats = crawler
         .run_rendered(
             start.clone(),
@@ -410,6 +398,9 @@ async fn scan_target(
             site_cancel.clone(),
             progress,
             |mut crawled| {
+                if crawled.analysis.is_some() && crawled.error.is_none() {
+                    html_pages.push((crawled.depth, crawled.url.clone()));
+                }
                 if let Some((observed, _)) = &mut crawled.analysis {
                     if let (Some(har), Some(rendered)) = (&mut har, &observed.browser) {
                         har.add_page(&crawled.url, rendered);
@@ -482,10 +473,26 @@ async fn scan_target(
         stats.skipped_by_robots.count
     );
     // Every tab is done once the crawl is: the browser can close.
-    let browser_stats = match &browser {
+    let mut browser_stats = match &browser {
         Some(browser) => Some(browser.shutdown().await),
         None => None,
     };
+    if let (Some(n), Some(browser_settings)) = (settings.consent_sample, &browser_settings) {
+        let sample = consent_sample(html_pages, n);
+        let states = States {
+            settings: browser_settings,
+            sample: &sample,
+            scope: &scope,
+        };
+        let more = choice
+            .other_states(&states, &mut audit, har.as_mut(), &mut banners)
+            .await;
+        if let Some(stats) = &mut browser_stats {
+            stats.parse_errors += more.parse_errors;
+            stats.restarts += more.restarts;
+        }
+        audit.set_consent_sample(&sample);
+    }
     let shown = |found: &crate::crawl::Found| -> Vec<String> {
         found
             .sample
@@ -592,6 +599,178 @@ fn social_accounts(links: &[Url], lists: &Lists) -> Vec<(usize, String)> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Where and how a consent choice is made on a site's start page.
+struct Choice<'a> {
+    start: &'a Url,
+    lists: &'a Lists,
+    evidence_dir: Option<&'a Path>,
+    cancel: &'a CancellationToken,
+}
+
+/// A choice made on the banner, and the banner's screenshot (with `--evidence`).
+type Made = (ConsentChoice, Option<Vec<u8>>);
+
+/// One consent state of `--consent all`: the choice, the sample pages loaded after it (in the
+/// sample's order) and the profile's browser counters.
+struct StateVisit {
+    state: ConsentState,
+    made: Made,
+    pages: Vec<(Url, RenderedPage)>,
+    stats: BrowserStats,
+}
+
+impl Choice<'_> {
+    /// Make the choice `state` on the banner in the browser's profile; it goes into the audit,
+    /// and with `--evidence` the banner's screenshot into `banners`.
+    async fn make(
+        &self,
+        browser: &SiteBrowser,
+        state: ConsentState,
+        audit: &mut SiteAudit<'_>,
+        banners: &mut Vec<String>,
+    ) {
+        let made = self.choose(browser, state).await;
+        self.record(made, state, audit, banners);
+    }
+
+    /// Click the choice `state` on the start page's banner (a stop ends it at once).
+    async fn choose(&self, browser: &SiteBrowser, state: ConsentState) -> Made {
+        let rules = &self.lists.catalogue.cmps;
+        let choosing = browser.choose(self.start, rules, state, self.evidence_dir.is_some());
+        let stopped = || ConsentChoice {
+            state: Some(state),
+            error: Some("the scan was stopped while the choice was made".into()),
+            ..ConsentChoice::default()
+        };
+        let (choice, shot) = tokio::select! {
+            made = choosing => made,
+            _ = self.cancel.cancelled() => (stopped(), None),
+        };
+        tracing::info!(
+            "{}: consent {}: platform {}, clicked {}{}",
+            self.start,
+            state.as_str(),
+            choice.platform.as_deref().unwrap_or("unknown"),
+            choice.clicked,
+            choice
+                .error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+        (choice, shot)
+    }
+
+    /// The choice into the audit, the banner's screenshot into the evidence folder.
+    fn record(
+        &self,
+        (choice, shot): Made,
+        state: ConsentState,
+        audit: &mut SiteAudit<'_>,
+        banners: &mut Vec<String>,
+    ) {
+        audit.add_consent_choice(choice);
+        if let (Some(dir), Some(png)) = (self.evidence_dir, shot) {
+            let name = format!("banner-{}.png", state.as_str());
+            banners.extend(write_evidence(evidence::write_screenshot(dir, &name, &png)));
+        }
+    }
+
+    /// `--consent all`: "accept" and "reject" at once, each in a fresh profile: the choice is
+    /// made, then the sample pages are loaded (as many at once as the browser has tabs) and
+    /// recorded in that state (and in the HAR, with `--evidence`). Returns the profiles'
+    /// browser counters, summed.
+    async fn other_states(
+        &self,
+        states: &States<'_>,
+        audit: &mut SiteAudit<'_>,
+        mut har: Option<&mut evidence::HarLog>,
+        banners: &mut Vec<String>,
+    ) -> BrowserStats {
+        let (accept, reject) = tokio::join!(
+            self.visit(states, ConsentState::Accept),
+            self.visit(states, ConsentState::Reject)
+        );
+        let mut total = BrowserStats::default();
+        // Recorded in a fixed order, whichever profile finished first.
+        for visit in [accept, reject] {
+            self.record(visit.made, visit.state, audit, banners);
+            for (url, rendered) in visit.pages {
+                if let Some(har) = har.as_deref_mut() {
+                    har.add_page(&url, &rendered);
+                }
+                let (observations, _) = browser_observations(&rendered);
+                let classified = classify_page(observations, states.scope, self.lists);
+                audit.add_state_page(&url, &rendered, classified);
+            }
+            total.parse_errors += visit.stats.parse_errors;
+            total.restarts += visit.stats.restarts;
+        }
+        total
+    }
+
+    /// One state of `--consent all` in a profile of its own.
+    async fn visit(&self, states: &States<'_>, state: ConsentState) -> StateVisit {
+        let browser = match SiteBrowser::launch(states.settings).await {
+            Ok(browser) => browser,
+            Err(e) => {
+                let choice = ConsentChoice {
+                    state: Some(state),
+                    error: Some(format!("Chromium did not start: {e}")),
+                    ..ConsentChoice::default()
+                };
+                return StateVisit {
+                    state,
+                    made: (choice, None),
+                    pages: Vec::new(),
+                    stats: BrowserStats::default(),
+                };
+            }
+        };
+        let made = self.choose(&browser, state).await;
+        let browser = &browser;
+        let pages: Vec<(Url, RenderedPage)> = futures::stream::iter(states.sample)
+            .map(|url| async move {
+                let rendered = tokio::select! {
+                    rendered = browser.render(url, false) => Some(rendered),
+                    _ = self.cancel.cancelled() => None,
+                };
+                rendered.map(|mut rendered| {
+                    rendered.consent = Some(state);
+                    (url.clone(), rendered)
+                })
+            })
+            .buffered(states.settings.tabs.max(1))
+            .filter_map(std::future::ready)
+            .collect()
+            .await;
+        let stats = browser.shutdown().await;
+        StateVisit {
+            state,
+            made,
+            pages,
+            stats,
+        }
+    }
+}
+
+/// What `--consent all` loads again after each choice, and how.
+struct States<'a> {
+    /// The site's browser settings (the address guard's flags included).
+    settings: &'a BrowserSettings,
+    /// The start page and the first other pages by depth and URL.
+    sample: &'a [Url],
+    scope: &'a SiteScope,
+}
+
+/// The pages of `--consent all`: the start page and the first others by depth and URL, `n` in
+/// all, of the HTML pages the crawl read.
+fn consent_sample(mut pages: Vec<(usize, Url)>, n: usize) -> Vec<Url> {
+    pages.sort();
+    pages.dedup();
+    pages.into_iter().map(|(_, url)| url).take(n).collect()
 }
 
 /// A task that ends when its handle is dropped (the site's timer, once the site is done).

@@ -421,4 +421,118 @@ fn a_consent_choice_needs_the_browser_engine() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("needs --engine chromium"));
+    // The sample of --consent all: bounded, and meaningless without it.
+    for (args, says) in [
+        (
+            &["--consent", "all", "--consent-pages", "0"][..],
+            "between 1 and 100",
+        ),
+        (
+            &["--consent", "all", "--consent-pages", "101"][..],
+            "between 1 and 100",
+        ),
+        (
+            &["--consent", "accept", "--consent-pages", "5"][..],
+            "it needs --consent all",
+        ),
+    ] {
+        trackaudit()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--engine", "chromium"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+}
+
+#[test]
+fn consent_all_reports_the_states_in_which_each_service_and_cookie_was_seen() {
+    // Usercentrics; Google Analytics after "accept" only, the Meta pixel whatever was chosen.
+    let dir = consent_site(USERCENTRICS, "", "ga,meta", "meta");
+    let (code, site, _) = scan_consent(&dir, "all", &["--consent-pages", "2"]);
+    let consent = &site["consent"];
+    let states: Vec<&str> = consent["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["clicked"] == true)
+        .filter_map(|c| c["state"].as_str())
+        .collect();
+    assert_eq!(states, ["accept", "reject"], "{consent:#}");
+    assert_eq!(
+        consent["sample"].as_array().unwrap().len(),
+        2,
+        "{consent:#}"
+    );
+    let seen = |id: &str| support::service(&site, id).map(|s| s["consent"].clone());
+    assert_eq!(
+        seen("google-analytics"),
+        Some(serde_json::json!(["accept"]))
+    );
+    assert_eq!(
+        seen("meta-pixel"),
+        Some(serde_json::json!(["accept", "reject"]))
+    );
+    assert_eq!(
+        cookie(&site, "_ga").unwrap()["consent"],
+        serde_json::json!(["accept"])
+    );
+    assert_eq!(
+        cookie(&site, "_fbp").unwrap()["consent"],
+        serde_json::json!(["accept", "reject"])
+    );
+    assert_eq!(
+        rule_services(&site, "tracking-after-reject"),
+        ["meta-pixel"]
+    );
+    assert!(!rules(&site).contains(&"cookie-before-consent".to_owned()));
+    assert_eq!(code, 1);
+
+    // The consent table in every format meant for people, in Dutch.
+    let saved = tempfile::NamedTempFile::new().unwrap();
+    let report = serde_json::json!({
+        "schema_version": 1, "tool": {"name": "trackaudit", "version": "0"}, "engine": "chromium",
+        "lang": "en", "started_at": "", "finished_at": "", "sites": [site],
+    });
+    std::fs::write(saved.path(), report.to_string()).unwrap();
+    let english = support::dutch::English::collect();
+    for format in ["terminal", "markdown", "html"] {
+        let out = trackaudit()
+            .args([
+                "report",
+                saved.path().to_str().unwrap(),
+                "--lang",
+                "nl",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Markdown escapes the underscore of a cookie's name.
+        let fbp = if format == "markdown" {
+            "cookie \\_fbp"
+        } else {
+            "cookie _fbp"
+        };
+        for words in [
+            "toestemming",
+            "usercentrics",
+            "weigeren: aangeklikt",
+            "geen keuze",
+            fbp,
+        ] {
+            // (HTML capitalises the table's heads.)
+            let lower = text.to_lowercase();
+            assert!(lower.contains(words), "{format} lacks {words:?}:\n{text}");
+        }
+        // Dutch throughout: none of the tool's English texts (tests/dutch.rs, same list).
+        let found = english.found_in(&text);
+        assert!(
+            found.is_empty(),
+            "{format}: English in the Dutch report: {found:?}\n{text}"
+        );
+    }
 }

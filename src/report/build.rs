@@ -44,6 +44,7 @@ pub fn build_site(
                     .iter()
                     .map(|&i| catalogue.services[i].id.clone())
                     .collect(),
+                consent: f.consent.iter().copied().collect(),
             }
         })
         .collect();
@@ -64,6 +65,7 @@ pub fn build_site(
             more_evidence: f.more_evidence,
             list: Some(info.list.to_string()),
             loaded: Vec::new(),
+            consent: f.consent.iter().copied().collect(),
         }
     }));
     services.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.id.cmp(&b.id)));
@@ -116,7 +118,12 @@ pub fn build_site(
         blocked_cookies: facts.blocked_cookies,
         browser: None,
         evidence_files: None,
-        consent: consent(&facts.cmp_platforms, facts.consent_choices, lists),
+        consent: consent(
+            &facts.cmp_platforms,
+            facts.consent_choices,
+            facts.consent_sample,
+            lists,
+        ),
         // Filled in once suppressions and the baseline have been applied.
         summary: Summary::default(),
         error: None,
@@ -128,6 +135,7 @@ pub fn build_site(
 fn consent(
     platforms: &std::collections::BTreeSet<usize>,
     choices: Vec<ConsentChoice>,
+    sample: Vec<String>,
     lists: &Lists,
 ) -> Option<ConsentReport> {
     let platforms: Vec<ConsentPlatform> = platforms
@@ -138,7 +146,11 @@ fn consent(
             name: rule.name.clone(),
         })
         .collect();
-    (!platforms.is_empty() || !choices.is_empty()).then_some(ConsentReport { platforms, choices })
+    (!platforms.is_empty() || !choices.is_empty()).then_some(ConsentReport {
+        platforms,
+        choices,
+        sample,
+    })
 }
 
 /// Counts and verdict of a site; suppressed findings count for neither.

@@ -5,15 +5,8 @@ use std::fmt::Write;
 use crate::Lang;
 use crate::neutralize;
 use crate::report::baseline::Diff;
-use crate::report::i18n;
+use crate::report::i18n::{self, t};
 use crate::report::model::Finding;
-
-fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
-    }
-}
 
 fn subject(f: &Finding) -> &str {
     f.service.as_deref().or(f.host.as_deref()).unwrap_or("")

@@ -36,6 +36,15 @@ pub enum Label {
     Resolved,
 }
 
+/// The text of the report's language from an English–Dutch pair (tests/dutch.rs collects every
+/// pair written `t(lang, "…", "…")`).
+pub fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Nl => nl,
+    }
+}
+
 pub fn label(lang: Lang, label: Label) -> &'static str {
     use Label::*;
     match (lang, label) {

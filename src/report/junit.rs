@@ -12,7 +12,7 @@ use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite}
 use crate::Lang;
 use crate::neutralize;
 use crate::policy::rules::{RULES, Rule, browser_only, consent_only};
-use crate::report::i18n::{self, Label, label};
+use crate::report::i18n::{self, Label, label, t};
 use crate::report::model::{
     Evidence, Finding, FindingStatus, Report, ServiceReport, Severity, Site, Suppression, Verdict,
 };
@@ -40,14 +40,6 @@ fn render_clean(report: &Report, lang: Lang, fail_on: Option<Severity>) -> Strin
     junit
         .to_string()
         .expect("JUnit XML is serialised to memory")
-}
-
-/// Labels only this format uses, in English and Dutch.
-fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
-    }
 }
 
 fn site_suite(report: &Report, site: &Site, lang: Lang, fail_on: Option<Severity>) -> TestSuite {

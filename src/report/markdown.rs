@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::Lang;
 use crate::lists::Transfer;
 use crate::neutralize;
-use crate::report::i18n::{self, Label, label};
+use crate::report::i18n::{self, Label, label, t};
 use crate::report::model::{Finding, FindingStatus, Report, Site, Suppression};
 
 /// Third-party hosts named in the summary line; the rest are counted.
@@ -39,14 +39,6 @@ fn render_unchecked(report: &Report, lang: Lang) -> String {
     out
 }
 
-/// Labels only this format uses, in English and Dutch.
-fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
-    }
-}
-
 fn site_section(out: &mut String, site: &Site, lang: Lang) {
     let verdict = i18n::verdict(lang, site.summary.verdict);
     // The verdict texts read "FAIL — why": the heading takes the word, the line below all of it.
@@ -62,6 +54,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang) {
     findings_table(out, site, lang);
     resolved(out, site, lang);
     suppressed(out, site, lang);
+    consent(out, site, lang);
     transparency_sections(out, site, lang);
     third_parties(out, site, lang);
 }
@@ -80,6 +73,27 @@ fn transparency_sections(out: &mut String, site: &Site, lang: Lang) {
             let cells: Vec<String> = row[1..].iter().map(|c| escape(c)).collect();
             let _ = writeln!(out, "- {}", cells.join(" · "));
         }
+    }
+}
+
+/// The consent platforms and choices, and the consent table (see [`super::consent`]).
+fn consent(out: &mut String, site: &Site, lang: Lang) {
+    let Some(view) = super::consent::view(site, lang) else {
+        return;
+    };
+    let _ = writeln!(out, "\n### {}\n", escape(view.heading));
+    for line in &view.lines {
+        let _ = writeln!(out, "- {}", escape(line));
+    }
+    if view.rows.is_empty() {
+        return;
+    }
+    let heads: Vec<String> = view.heads.iter().map(|h| escape(h)).collect();
+    let _ = writeln!(out, "\n| {} |", heads.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(heads.len()));
+    for row in &view.rows {
+        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod build;
+pub mod consent;
 pub mod csv;
 pub mod diff;
 pub mod html;

@@ -370,6 +370,10 @@ pub struct ConsentReport {
     /// one per state.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<ConsentChoice>,
+    /// With `--consent all`: the pages loaded in the `accept` and `reject` states (the start
+    /// page and a sample of the crawl); the `none` state covers every page crawled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sample: Vec<String>,
 }
 
 /// One visit of the start page in a fresh profile to make a consent choice on its banner.
@@ -593,6 +597,10 @@ pub struct ServiceReport {
     /// loaded, by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub loaded: Vec<String>,
+    /// The consent states in which the browser saw it (a request or a cookie); empty for what
+    /// only the static reading saw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<ConsentState>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -124,6 +124,7 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
         finding_block(out, finding, service, lang, paint);
     }
     over_time(out, site, &suppressed, lang, paint);
+    consent_section(out, site, lang, paint);
     transparency_sections(out, site, lang, paint);
     third_parties(out, site, lang, paint);
     page_errors(out, site, lang, paint);
@@ -277,6 +278,40 @@ fn transparency_sections(out: &mut String, site: &Site, lang: Lang, paint: Paint
         for row in &section.rows {
             let _ = writeln!(out, "  {}", row[1..].join(" · "));
         }
+    }
+}
+
+/// The consent platforms and choices, and the consent table (see [`super::consent`]).
+fn consent_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
+    let Some(view) = super::consent::view(site, lang) else {
+        return;
+    };
+    let _ = writeln!(out, "\n{}", paint.bold(view.heading));
+    for line in &view.lines {
+        let _ = writeln!(out, "  {line}");
+    }
+    if view.rows.is_empty() {
+        return;
+    }
+    let first = view
+        .rows
+        .iter()
+        .map(|r| r[0].chars().count())
+        .chain([view.heads[0].chars().count()])
+        .max()
+        .unwrap_or(0)
+        .min(60);
+    let line = |cells: &[String]| {
+        let mut text = format!("  {:<first$}", shorten(&cells[0], 60));
+        for cell in &cells[1..] {
+            text.push_str(&format!("  {cell:<11}"));
+        }
+        text.trim_end().to_owned()
+    };
+    let heads: Vec<String> = view.heads.iter().map(|h| h.to_string()).collect();
+    let _ = writeln!(out, "{}", paint.dim(&line(&heads)));
+    for row in &view.rows {
+        let _ = writeln!(out, "{}", line(row));
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the social platforms the site sends its visitors to.
 
 use crate::Lang;
+use crate::report::i18n::t;
 use crate::report::model::Site;
 
 /// A section of the report: a heading, one line that introduces it, column heads and rows of
@@ -13,13 +14,6 @@ pub struct Section {
     pub intro: String,
     pub heads: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
-}
-
-fn t(lang: Lang, en: &'static str, nl: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
-    }
 }
 
 /// "Privacy statement": the statements read (or why not) and, per third-party service found,

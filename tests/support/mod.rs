@@ -1,6 +1,7 @@
 //! Shared test helpers: real HTTP servers on loopback and the real binary.
 #![allow(dead_code)]
 
+pub mod dutch;
 pub mod hostile;
 pub mod misbehaving;
 pub mod slow;
