@@ -649,3 +649,51 @@ fn email_settings_come_from_flags_environment_and_config_without_the_password() 
         assert!(!e.contains(PASSWORD) && !e.contains(&encoded), "{e}");
     }
 }
+
+/// A CA file for the mail server that is not a certificate (a web page, an empty file, a key,
+/// a broken base64 body) is refused before anything is sent, naming the file.
+#[test]
+fn a_ca_file_without_a_certificate_is_refused_before_the_scan() {
+    use trackaudit::notify::{EmailRequest, resolve};
+    use trackaudit::policy::config::EmailConfig;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let request = |ca: &std::path::Path| EmailRequest {
+        to: vec!["fg@school.example".into()],
+        from: Some("audit@school.example".into()),
+        smtp_url: Some("smtps://mail.example".into()),
+        ca_file: Some(ca.to_path_buf()),
+        ..EmailRequest::default()
+    };
+    let cases = [
+        (
+            "page.html",
+            "<!doctype html><title>Not a certificate</title>",
+        ),
+        ("empty.pem", ""),
+        (
+            "key.pem",
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n",
+        ),
+        (
+            "broken.pem",
+            "-----BEGIN CERTIFICATE-----\n!!! not base64 !!!\n-----END CERTIFICATE-----\n",
+        ),
+    ];
+    for (name, text) in cases {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let e = resolve(request(&path), &EmailConfig::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(name) && e.contains("not a PEM certificate"),
+            "{name}: {e}"
+        );
+    }
+    // The test CA of the other tests is accepted.
+    let sink_ca = tmp.path().join("ca.pem");
+    let cert = rcgen::generate_simple_self_signed(vec!["mail.example".into()]).unwrap();
+    std::fs::write(&sink_ca, cert.cert.pem()).unwrap();
+    assert!(resolve(request(&sink_ca), &EmailConfig::default()).is_ok());
+}

@@ -130,11 +130,24 @@ impl SmtpSettings {
     }
 
     /// Trust the certificates of a PEM file too (at most 1 MiB).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the file holds no `CERTIFICATE` block or a block that does not
+    /// decode (lettre's parser accepts a file with none, and the mail would then fail later
+    /// with a vaguer TLS error); the file's own read errors.
     pub fn with_ca_file(mut self, path: &Path) -> Result<SmtpSettings, Error> {
+        use rustls_pki_types::{CertificateDer, pem::PemObject};
         let pem = crate::files::read_bounded(path, crate::files::MAX_CONFIG_BYTES)?;
-        Certificate::from_pem(&pem).map_err(|e| {
-            Error::Config(format!("{}: not a PEM certificate: {e}", path.display()))
-        })?;
+        let not_pem = |why: String| {
+            Error::Config(format!("{}: not a PEM certificate: {why}", path.display()))
+        };
+        let certificates = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| not_pem(e.to_string()))?;
+        if certificates.is_empty() {
+            return Err(not_pem("no BEGIN CERTIFICATE block".into()));
+        }
+        Certificate::from_pem(&pem).map_err(|e| not_pem(e.to_string()))?;
         self.ca_pem = Some(pem);
         Ok(self)
     }
