@@ -1023,3 +1023,57 @@ pub fn cookie_evidence(cookie: &CookieReport) -> Evidence {
         consent: cookie.consent.first().copied(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(page: &str, consent: Option<ConsentState>) -> Evidence {
+        Evidence {
+            page: page.to_owned(),
+            kind: EvidenceKind::NetworkRequest,
+            url: None,
+            snippet: String::new(),
+            tracking_id: None,
+            consent_gated: false,
+            list_match: None,
+            seen_by: SeenBy::Browser,
+            initiator: Vec::new(),
+            consent,
+        }
+    }
+
+    /// The evidence cap is per consent state: the crawl's many items with no choice cannot
+    /// crowd out what was seen after "reject", and within a state the first in order stay.
+    #[test]
+    fn the_evidence_cap_is_per_consent_state() {
+        let by_page = |a: &Evidence, b: &Evidence| a.page.cmp(&b.page);
+        let mut list = Vec::new();
+        for page in ["/e", "/d", "/c", "/b", "/a"] {
+            push_capped(&mut list, 3, item(page, Some(ConsentState::None)), by_page);
+        }
+        let kept = push_capped(
+            &mut list,
+            3,
+            item("/reject", Some(ConsentState::Reject)),
+            by_page,
+        );
+        assert!(kept, "another state has room of its own");
+        let none: Vec<&str> = list
+            .iter()
+            .filter(|e| e.consent == Some(ConsentState::None))
+            .map(|e| e.page.as_str())
+            .collect();
+        let mut sorted = none.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, ["/a", "/b", "/c"], "the first three in order stay");
+        assert!(list.iter().any(|e| e.page == "/reject"));
+        assert!(!push_capped(
+            &mut list,
+            3,
+            item("/z", Some(ConsentState::None)),
+            by_page
+        ));
+        assert_eq!(list.len(), 4);
+    }
+}
