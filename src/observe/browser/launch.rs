@@ -34,7 +34,9 @@ const QUIET_FLAGS: &[&str] = &[
     "--disable-quic",
     "--disable-domain-reliability",
     "--disable-client-side-phishing-detection",
-    // One --disable-features only: Chromium keeps the last one given.
+    // Known fault (README): chromiumoxide adds `--disable-features=TranslateUI` after this one
+    // and Chromium keeps the last, so this list does not take effect; site isolation is off
+    // through `--disable-site-isolation-trials`.
     "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,IsolateOrigins,site-per-process",
     "--disable-site-isolation-trials",
     "--metrics-recording-only",
