@@ -88,6 +88,9 @@ pub enum FailureKind {
     NotAnalysed { limit: MarkupLimit, max: usize },
     /// The analysis itself failed (see `detail`).
     AnalysisFailed,
+    /// Chromium could not be started for the site (browser engine): its pages have the static
+    /// reading only, from the page that needed it on (see `detail`).
+    BrowserNotStarted,
 }
 
 /// Which limit of the markup guard a page exceeded.
@@ -296,6 +299,10 @@ impl FailureKind {
             FailureKind::AnalysisFailed => pick(
                 "analysing the page failed",
                 "het analyseren van de pagina mislukte",
+            ),
+            FailureKind::BrowserNotStarted => pick(
+                "Chromium could not be started: the pages it did not load were read only as served (their cookies, and what their scripts load, are missing)",
+                "Chromium kon niet worden gestart: de pagina's die het niet laadde, zijn alleen gelezen zoals ze werden aangeboden (hun cookies, en wat hun scripts laden, ontbreken)",
             ),
         }
     }

@@ -179,6 +179,9 @@ fn run_scan(args: &ScanArgs, quiet: bool) -> Result<Exit> {
         if let Some(reason) = &site.error {
             print_error(&format!("{}: {reason}", site.target));
         }
+        if let Some(failure) = trackaudit::report::i18n::browser_failure(lang, site) {
+            print_error(&format!("{}: {failure}", site.target));
+        }
     }
     let options = render_options(&args.out, lang);
     match plan.write(&report, &options) {

@@ -348,10 +348,9 @@ async fn scan_target(
         }
         browser
     });
-    let browser = match &browser_settings {
-        Some(browser) => Some(Arc::new(SiteBrowser::launch(browser).await?)),
-        None => None,
-    };
+    let browser = browser_settings
+        .as_ref()
+        .map(|browser| Arc::new(SiteBrowser::new(browser)));
     let evidence_dir = settings
         .browser
         .as_ref()
@@ -490,6 +489,7 @@ async fn scan_target(
         if let Some(stats) = &mut browser_stats {
             stats.parse_errors += more.parse_errors;
             stats.restarts += more.restarts;
+            stats.error = stats.error.take().or(more.error);
         }
         audit.set_consent_sample(&sample);
     }
@@ -542,16 +542,23 @@ async fn scan_target(
         third_parties_left_out: facts.third_parties_left_out,
         timed_out_after_s,
     };
-    let browser_report = browser_stats.map(|stats| SiteBrowserReport {
-        pages: facts.browser_pages,
-        requests: facts.browser_requests,
-        cdp_parse_errors: stats.parse_errors,
-        restarts: stats.restarts,
-        error: None,
-        refused_addresses: guard
-            .as_ref()
-            .map(AddressGuard::refused)
-            .unwrap_or_default(),
+    let browser_report = browser_stats.map(|stats| {
+        let browser_error = stats.error.map(|e| {
+            crate::failure::Failure::new(crate::failure::FailureKind::BrowserNotStarted)
+                .with_detail(e)
+        });
+        SiteBrowserReport {
+            pages: facts.browser_pages,
+            requests: facts.browser_requests,
+            cdp_parse_errors: stats.parse_errors,
+            restarts: stats.restarts,
+            error: browser_error.as_ref().map(|f| f.line(lang)),
+            error_about: browser_error,
+            refused_addresses: guard
+                .as_ref()
+                .map(AddressGuard::refused)
+                .unwrap_or_default(),
+        }
     });
     let findings = assess(&facts, lists, &settings.policy);
     let mut site = build_site(target.label(), start.to_string(), facts, findings, lists);
@@ -707,34 +714,20 @@ impl Choice<'_> {
             }
             total.parse_errors += visit.stats.parse_errors;
             total.restarts += visit.stats.restarts;
+            total.error = total.error.or(visit.stats.error);
         }
         total
     }
 
     /// One state of `--consent all` in a profile of its own.
     async fn visit(&self, states: &States<'_>, state: ConsentState) -> StateVisit {
-        let browser = match SiteBrowser::launch(states.settings).await {
-            Ok(browser) => browser,
-            Err(e) => {
-                let choice = ConsentChoice {
-                    state: Some(state),
-                    error: Some(format!("Chromium did not start: {e}")),
-                    ..ConsentChoice::default()
-                };
-                return StateVisit {
-                    state,
-                    made: (choice, None),
-                    pages: Vec::new(),
-                    stats: BrowserStats::default(),
-                };
-            }
-        };
+        let browser = SiteBrowser::new(states.settings);
         let made = self.choose(&browser, state).await;
         let browser = &browser;
         let pages: Vec<(Url, RenderedPage)> = futures::stream::iter(states.sample)
             .map(|url| async move {
                 let rendered = tokio::select! {
-                    rendered = browser.render(url, false) => Some(rendered),
+                    rendered = browser.render(url, false) => rendered,
                     _ = self.cancel.cancelled() => None,
                 };
                 rendered.map(|mut rendered| {
@@ -824,12 +817,19 @@ fn renderer(
             let is_start = url == start;
             let cancel = cancel.clone();
             Box::pin(async move {
-                let mut rendered = tokio::select! {
+                let rendered = tokio::select! {
                     rendered = browser.render(&url, is_start) => rendered,
-                    _ = cancel.cancelled() => RenderedPage {
+                    _ = cancel.cancelled() => Some(RenderedPage {
                         error: Some("the scan was stopped while the page loaded in the browser".into()),
                         ..RenderedPage::default()
-                    },
+                    }),
+                };
+                // Chromium could not be started for the site: the static reading stands alone.
+                let Some(mut rendered) = rendered else {
+                    return Analysis {
+                        links: Vec::new(),
+                        payload: (observed, classified),
+                    };
                 };
                 rendered.consent = Some(consent);
                 let (observations, left_out) = browser_observations(&rendered);

@@ -765,3 +765,69 @@ fn private_addresses_are_refused_to_the_browser_too() {
         "{report:#}"
     );
 }
+
+#[test]
+fn chromium_failing_to_start_is_the_sites_browser_error_not_the_end_of_the_scan() {
+    // Two sites: the fixture with a declared tag manager (a high finding) and a plain one.
+    static PAGES: &[(&str, &str)] = &[("/a", "<!doctype html><title>A</title>")];
+    let (plain, _) = serve_pages(PAGES, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    // A Chromium that exits at once, as one killed by the OOM killer or a signal while it
+    // starts would; and a real Chromium told by a flag to exit at once.
+    let wrapper = tmp.path().join("chromium");
+    std::fs::write(&wrapper, "#!/bin/sh\nexit 3\n").unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let profiles = tmp.path().join("tmp");
+    std::fs::create_dir(&profiles).unwrap();
+    let gtm = fixture("gtm-school");
+    let failing: [(&[&str], &str, &str); 2] = [
+        (
+            &["--chromium", wrapper.to_str().unwrap()],
+            "en",
+            "Chromium could not be started",
+        ),
+        (
+            &["--browser-arg=--version"],
+            "nl",
+            "Chromium kon niet worden gestart",
+        ),
+    ];
+    for (flags, lang, words) in failing {
+        let output = trackaudit()
+            .arg("scan")
+            .arg(&gtm)
+            .arg(&plain)
+            .args(["--engine", "chromium", "--format", "json", "--lang", lang])
+            .args(flags)
+            .env("TMPDIR", &profiles)
+            .output()
+            .unwrap();
+        // Exit as the findings say: the tag manager's high finding fails the scan.
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("a report");
+        let sites = report["sites"].as_array().unwrap();
+        assert_eq!(sites.len(), 2, "both sites are in the report");
+        for site in sites {
+            let browser = &site["browser"];
+            assert_eq!(browser["error_about"]["kind"], "browser-not-started");
+            let error = browser["error"].as_str().unwrap_or_default();
+            assert!(error.starts_with(words), "{error}");
+            assert_ne!(site["summary"]["verdict"], "pass", "{site:#}");
+            // The static reading of every page is kept; no page has a browser reading.
+            let pages = site["pages"].as_array().unwrap();
+            assert!(pages.len() >= 2, "{site:#}");
+            assert!(pages.iter().all(|p| p["browser"].is_null()), "{site:#}");
+        }
+        assert!(service(&sites[0], "google-tag-manager").is_some());
+        assert_eq!(sites[0]["summary"]["verdict"], "fail");
+        assert_eq!(sites[1]["summary"]["verdict"], "warn");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(words), "{stderr}");
+        let left: Vec<_> = std::fs::read_dir(&profiles).unwrap().collect();
+        assert!(left.is_empty(), "temporary profiles left: {left:?}");
+    }
+}

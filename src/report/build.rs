@@ -162,12 +162,15 @@ pub fn summarize(site: &Site, fail_on: Option<Severity>) -> Summary {
         .collect();
     let count = |severity| active.iter().filter(|f| f.severity == severity).count();
     let scanned = site.pages.iter().filter(|p| p.scanned()).count();
-    // A cap hit means part of the site was not looked at: "nothing found" cannot be claimed.
+    // A cap hit or a browser that could not be started means part of the site was not looked
+    // at: "nothing found" cannot be claimed.
     let cut = site.pages.iter().any(|p| p.observations_left_out > 0)
         || site
             .coverage
             .as_ref()
-            .is_some_and(|c| c.third_parties_left_out > 0);
+            .is_some_and(|c| c.third_parties_left_out > 0)
+        // Without the browser, what only it sees (cookies, what scripts load) was not looked at.
+        || site.browser.as_ref().is_some_and(|b| b.error.is_some());
     let verdict = if scanned == 0 {
         Verdict::Error
     } else if fail_on.is_some_and(|t| active.iter().any(|f| f.severity >= t)) {

@@ -554,6 +554,9 @@ fn tiles(out: &mut Html, site: &Site, lang: Lang) {
             out.el("p", "coverage limits", &limits).raw("\n");
         }
     }
+    if let Some(failure) = i18n::browser_failure(lang, site) {
+        out.el("p", "coverage limits", &failure).raw("\n");
+    }
 }
 
 fn executive_summary(out: &mut Html, site: &Site, lang: Lang) {

@@ -338,6 +338,18 @@ pub fn limits(lang: Lang, c: &crate::report::model::Coverage) -> Option<String> 
     Some(format!("{head}: {}", parts.join(" · ")))
 }
 
+/// Why the browser engine could not load (all or some of) this site's pages, in one line with
+/// the technical detail after a colon, or `None` when it could or was not used.
+pub fn browser_failure(lang: Lang, site: &crate::report::model::Site) -> Option<String> {
+    let browser = site.browser.as_ref()?;
+    let (text, detail) =
+        crate::failure::worded(browser.error_about.as_ref(), browser.error.as_deref(), lang)?;
+    Some(match detail {
+        Some(detail) => format!("{text}: {detail}"),
+        None => text,
+    })
+}
+
 /// "6 high · 11 medium · 1 low · 0 info · 16 third parties · 17 pages visited, 0 errors", with
 /// the singular where a count is 1 ("1 third party", "1 pagina bezocht", "1 fout").
 pub fn counts(lang: Lang, s: &Summary) -> String {

@@ -113,6 +113,9 @@ fn counts_line(site: &Site, lang: Lang) -> String {
             let _ = write!(line, "  \n**{}**", escape(&limits));
         }
     }
+    if let Some(failure) = i18n::browser_failure(lang, site) {
+        let _ = write!(line, "  \n**{}**", escape(&failure));
+    }
     line
 }
 

@@ -433,9 +433,14 @@ pub struct SiteBrowser {
     /// Times Chromium died (crashed, killed) during the site and was started again.
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub restarts: u32,
-    /// Why the browser could not be used for this site, when it could not.
+    /// Why the browser could not be used for this site (or for its pages from some point on),
+    /// in the report's language with the technical detail after a colon; absent when it could.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What `error` is made from (kind `browser-not-started` and Chromium's or the system's
+    /// words), so every format words it in its language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_about: Option<Failure>,
     /// Connections Chromium was not allowed to make because the host resolves to a private,
     /// loopback or link-local address: one sentence per host (at most 100), sorted by host.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

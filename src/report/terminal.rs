@@ -109,6 +109,9 @@ fn site_section(out: &mut String, site: &Site, lang: Lang, paint: Paint) {
             let _ = writeln!(out, "  {}", paint.verdict(Verdict::Warn, &limits));
         }
     }
+    if let Some(failure) = i18n::browser_failure(lang, site) {
+        let _ = writeln!(out, "  {}", paint.verdict(Verdict::Warn, &failure));
+    }
     out.push('\n');
     let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
         site.findings.iter().partition(|f| f.suppressed.is_some());

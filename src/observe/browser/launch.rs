@@ -92,14 +92,36 @@ pub fn running_as_root() -> bool {
 /// Chromium restarts per site at most, after it crashed or was killed.
 const MAX_RESTARTS: u32 = 3;
 
-/// The Chromium of one site: restarted when it dies, closed at the end.
+/// The Chromium of one site: started when the first page needs it, restarted when it dies,
+/// closed at the end.
 pub struct SiteBrowser {
-    instance: tokio::sync::RwLock<Option<Instance>>,
+    /// Shared with the task that starts Chromium, which finishes (and leaves the instance here
+    /// to be closed) even when the page that asked for it is given up.
+    slot: Arc<tokio::sync::RwLock<Slot>>,
     tabs: Semaphore,
     settings: BrowserSettings,
     restarts: std::sync::atomic::AtomicU32,
     /// Parse errors of instances that were replaced.
     parse_errors: AtomicU64,
+}
+
+/// Where a site's Chromium stands.
+enum Slot {
+    /// Not started: no page has needed it yet.
+    Unstarted,
+    Running(Box<Instance>),
+    /// It could not be started (or started again): why, in Chromium's or the system's words.
+    Failed(String),
+    /// Shut down at the end of the site.
+    Closed,
+}
+
+/// Why a page got no browser reading.
+enum Unavailable {
+    /// Chromium could not be started for this site (the site's browser error says why).
+    NotStarted,
+    /// The site's browser was shut down.
+    Closed,
 }
 
 /// One running Chromium process tree, its connections and its profile.
@@ -115,47 +137,61 @@ struct Instance {
 }
 
 /// What a browser session leaves for the report.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct BrowserStats {
     /// Protocol messages that failed to parse, by the typed client and by the recorder.
     pub parse_errors: u64,
     /// Times Chromium died and was started again.
     pub restarts: u32,
+    /// Chromium could not be started (or, after it died, started again): why, in Chromium's
+    /// or the system's words (English, untranslated). Pages after that have no browser reading.
+    pub error: Option<String>,
 }
 
 impl SiteBrowser {
-    /// Launch Chromium with a fresh profile that allows third-party cookies (a visitor's
-    /// browser often does; a fresh headless profile blocks them and would hide what a site
-    /// tries to set).
-    pub async fn launch(settings: &BrowserSettings) -> Result<SiteBrowser, Error> {
-        let instance = Instance::launch(settings, 0).await?;
-        Ok(SiteBrowser {
-            instance: tokio::sync::RwLock::new(Some(instance)),
+    /// The browser of one site, not started yet: the first page that needs it starts Chromium
+    /// with a fresh profile that allows third-party cookies (a visitor's browser often does; a
+    /// fresh headless profile blocks them and would hide what a site tries to set). A site with
+    /// no HTML page never starts one.
+    pub fn new(settings: &BrowserSettings) -> SiteBrowser {
+        SiteBrowser {
+            slot: Arc::new(tokio::sync::RwLock::new(Slot::Unstarted)),
             tabs: Semaphore::new(settings.tabs.max(1)),
             settings: settings.clone(),
             restarts: std::sync::atomic::AtomicU32::new(0),
             parse_errors: AtomicU64::new(0),
-        })
+        }
     }
 
     /// Load one page in a tab of its own and record what happens; with `screenshot`, take a
     /// PNG screenshot of it too. When Chromium died meanwhile, it is started again (a fresh
-    /// profile) and the page loaded once more.
-    pub async fn render(&self, url: &Url, screenshot: bool) -> RenderedPage {
+    /// profile) and the page loaded once more. `None` when Chromium could not be started for
+    /// this site: the page has no browser reading, and [`SiteBrowser::shutdown`] says why.
+    pub async fn render(&self, url: &Url, screenshot: bool) -> Option<RenderedPage> {
         let Ok(_tab) = self.tabs.acquire().await else {
-            return closed();
+            return Some(closed());
         };
         for attempt in 0..2 {
-            let Some((cdp, generation)) = self.connection().await else {
-                return closed();
+            let (cdp, generation) = match self.connection().await {
+                Ok(connection) => connection,
+                Err(Unavailable::NotStarted) => return None,
+                Err(Unavailable::Closed) => return Some(closed()),
             };
             let page = tab::render(&cdp, url, &self.settings, screenshot).await;
-            if !cdp.is_closed() || attempt == 1 || !self.restart(generation).await {
-                return page;
+            if !cdp.is_closed() || attempt == 1 {
+                return Some(page);
+            }
+            if !self.restart(generation).await {
+                // Chromium could not be started again: no browser reading for this page
+                // (nor for the next ones); the site's browser error says why.
+                return match &*self.slot.read().await {
+                    Slot::Failed(_) => None,
+                    _ => Some(page),
+                };
             }
             tracing::warn!("Chromium died while loading {url}; started again");
         }
-        closed()
+        Some(closed())
     }
 
     /// Make the consent choice `state` on the banner of `url` in this site's profile (see
@@ -175,57 +211,88 @@ impl SiteBrowser {
         let Ok(_tab) = self.tabs.acquire().await else {
             return (unavailable("the browser was closed"), None);
         };
-        let Some((cdp, _)) = self.connection().await else {
-            return (unavailable("the browser was closed"), None);
+        let (cdp, _) = match self.connection().await {
+            Ok(connection) => connection,
+            Err(Unavailable::NotStarted) => return (unavailable("Chromium did not start"), None),
+            Err(Unavailable::Closed) => return (unavailable("the browser was closed"), None),
         };
         super::consent::choose(&cdp, url, &self.settings, rules, state, screenshot).await
     }
 
-    async fn connection(&self) -> Option<(Cdp, u32)> {
-        let instance = self.instance.read().await;
-        instance.as_ref().map(|i| (i.cdp.clone(), i.generation))
+    /// The running Chromium's connection, started first when no page has needed it yet.
+    async fn connection(&self) -> Result<(Cdp, u32), Unavailable> {
+        loop {
+            match &*self.slot.read().await {
+                Slot::Running(i) => return Ok((i.cdp.clone(), i.generation)),
+                Slot::Failed(_) => return Err(Unavailable::NotStarted),
+                Slot::Closed => return Err(Unavailable::Closed),
+                Slot::Unstarted => {}
+            }
+            // In a task of its own: a page given up (a stop) while Chromium starts does not
+            // leave a Chromium that nobody closes.
+            let slot = Arc::clone(&self.slot);
+            let settings = self.settings.clone();
+            let start = tokio::spawn(async move {
+                let mut slot = slot.write().await;
+                if matches!(*slot, Slot::Unstarted) {
+                    *slot = started(Instance::launch(&settings, 0).await);
+                }
+            });
+            if start.await.is_err() {
+                return Err(Unavailable::NotStarted);
+            }
+        }
     }
 
     /// Replace a dead Chromium (of `generation`; another tab may have replaced it already).
     /// `false` when no new one could be started or the restarts are used up.
     async fn restart(&self, generation: u32) -> bool {
-        let mut slot = self.instance.write().await;
-        match slot.as_ref() {
-            Some(current) if current.generation != generation => return true,
-            None => return false,
-            Some(_) => {}
+        let mut slot = self.slot.write().await;
+        match &*slot {
+            Slot::Running(current) if current.generation != generation => return true,
+            Slot::Running(_) => {}
+            _ => return false,
         }
         if self.restarts.load(Ordering::Relaxed) >= MAX_RESTARTS {
             return false;
         }
         self.restarts.fetch_add(1, Ordering::Relaxed);
-        if let Some(old) = slot.take() {
+        if let Slot::Running(old) = std::mem::replace(&mut *slot, Slot::Unstarted) {
             self.parse_errors
                 .fetch_add(old.close().await, Ordering::Relaxed);
         }
-        match Instance::launch(&self.settings, generation + 1).await {
-            Ok(instance) => {
-                *slot = Some(instance);
-                true
-            }
-            Err(e) => {
-                tracing::error!("Chromium could not be started again: {e}");
-                false
-            }
-        }
+        *slot = started(Instance::launch(&self.settings, generation + 1).await);
+        matches!(*slot, Slot::Running(_))
     }
 
-    /// End Chromium, wait until every one of its processes has exited, then remove the
-    /// profile. Never fails.
+    /// End Chromium (when it was started), wait until every one of its processes has exited,
+    /// then remove the profile. Never fails.
     pub async fn shutdown(&self) -> BrowserStats {
-        let instance = self.instance.write().await.take();
-        if let Some(instance) = instance {
-            let errors = instance.close().await;
-            self.parse_errors.fetch_add(errors, Ordering::Relaxed);
-        }
+        let previous = std::mem::replace(&mut *self.slot.write().await, Slot::Closed);
+        let error = match previous {
+            Slot::Running(instance) => {
+                let errors = instance.close().await;
+                self.parse_errors.fetch_add(errors, Ordering::Relaxed);
+                None
+            }
+            Slot::Failed(error) => Some(error),
+            Slot::Unstarted | Slot::Closed => None,
+        };
         BrowserStats {
             parse_errors: self.parse_errors.load(Ordering::Relaxed),
             restarts: self.restarts.load(Ordering::Relaxed),
+            error,
+        }
+    }
+}
+
+/// The slot after a start: running, or failed with the reason (logged).
+fn started(launched: Result<Instance, String>) -> Slot {
+    match launched {
+        Ok(instance) => Slot::Running(Box::new(instance)),
+        Err(error) => {
+            tracing::info!("Chromium did not start: {error}");
+            Slot::Failed(error)
         }
     }
 }
@@ -238,44 +305,28 @@ fn closed() -> RenderedPage {
 }
 
 impl Instance {
-    async fn launch(settings: &BrowserSettings, generation: u32) -> Result<Instance, Error> {
+    /// Start Chromium with a fresh profile and connect to it; why not, in Chromium's or the
+    /// system's words.
+    async fn launch(settings: &BrowserSettings, generation: u32) -> Result<Instance, String> {
         let profile = tempfile::Builder::new()
             .prefix("trackaudit-chromium-")
             .tempdir()
-            .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
-        let default = profile.path().join("Default");
-        std::fs::create_dir_all(&default).map_err(|e| Error::io(&default, e))?;
-        let preferences = default.join("Preferences");
-        std::fs::write(&preferences, r#"{"profile":{"cookie_controls_mode":0}}"#)
-            .map_err(|e| Error::io(&preferences, e))?;
-        // Chromium's own temporary files go into the profile too, and leave with it.
-        let tmp = profile.path().join("tmp");
-        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let mut builder = BrowserConfig::builder()
-            .env("TMPDIR", tmp.display().to_string())
-            .chrome_executable(&settings.executable)
-            .new_headless_mode()
-            .user_data_dir(profile.path())
-            .respect_https_errors()
-            .surface_invalid_messages()
-            .launch_timeout(Duration::from_secs(30))
-            .request_timeout(settings.call_timeout)
-            .window_size(1366, 900);
-        if settings.no_sandbox {
-            builder = builder.no_sandbox();
-        }
-        // chromiumoxide adds the leading `--` itself.
-        let flags = QUIET_FLAGS.iter().map(|f| f.to_string());
-        for flag in flags.chain(settings.args.iter().cloned()) {
-            builder = builder.arg(flag.trim_start_matches('-').to_owned());
-        }
-        let config = builder.build().map_err(Error::Config)?;
-        let (mut browser, mut handler) = Browser::launch(config).await.map_err(|e| {
-            Error::Config(format!(
-                "Chromium ({}) did not start: {e}",
-                settings.executable.display()
-            ))
-        })?;
+            .map_err(|e| Error::io(&std::env::temp_dir(), e).to_string())?;
+        let config = match configure(settings, profile.path()) {
+            Ok(config) => config,
+            Err(e) => {
+                remove_profile(profile).await;
+                return Err(e);
+            }
+        };
+        let (mut browser, mut handler) = match Browser::launch(config).await {
+            Ok(launched) => launched,
+            Err(e) => {
+                // chromiumoxide has killed what it started; its helpers may linger a moment.
+                remove_profile(profile).await;
+                return Err(format!("{} ({e})", settings.executable.display()));
+            }
+        };
         let typed_parse_errors = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&typed_parse_errors);
         // The handler must be polled for the browser to work; a message it cannot parse is
@@ -291,9 +342,10 @@ impl Instance {
             Ok(cdp) => cdp,
             Err(e) => {
                 let _ = browser.kill().await;
+                let _ = browser.wait().await;
                 handler.abort();
                 remove_profile(profile).await;
-                return Err(Error::Config(format!("Chromium: {e}")));
+                return Err(format!("the DevTools connection failed: {e}"));
             }
         };
         Ok(Instance {
@@ -318,6 +370,39 @@ impl Instance {
         remove_profile(self.profile).await;
         errors
     }
+}
+
+/// The profile's preferences written and Chromium's command line built, for a launch into
+/// `profile`.
+fn configure(settings: &BrowserSettings, profile: &Path) -> Result<BrowserConfig, String> {
+    let io = |path: &Path, e| Error::io(path, e).to_string();
+    let default = profile.join("Default");
+    std::fs::create_dir_all(&default).map_err(|e| io(&default, e))?;
+    let preferences = default.join("Preferences");
+    std::fs::write(&preferences, r#"{"profile":{"cookie_controls_mode":0}}"#)
+        .map_err(|e| io(&preferences, e))?;
+    // Chromium's own temporary files go into the profile too, and leave with it.
+    let tmp = profile.join("tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    let mut builder = BrowserConfig::builder()
+        .env("TMPDIR", tmp.display().to_string())
+        .chrome_executable(&settings.executable)
+        .new_headless_mode()
+        .user_data_dir(profile)
+        .respect_https_errors()
+        .surface_invalid_messages()
+        .launch_timeout(Duration::from_secs(30))
+        .request_timeout(settings.call_timeout)
+        .window_size(1366, 900);
+    if settings.no_sandbox {
+        builder = builder.no_sandbox();
+    }
+    // chromiumoxide adds the leading `--` itself.
+    let flags = QUIET_FLAGS.iter().map(|f| f.to_string());
+    for flag in flags.chain(settings.args.iter().cloned()) {
+        builder = builder.arg(flag.trim_start_matches('-').to_owned());
+    }
+    builder.build()
 }
 
 /// Chromium's helper processes (network service, renderers) outlive the main one for a moment
