@@ -831,3 +831,70 @@ fn chromium_failing_to_start_is_the_sites_browser_error_not_the_end_of_the_scan(
         assert!(left.is_empty(), "temporary profiles left: {left:?}");
     }
 }
+
+/// Pages share a tab one after another (`--tabs 1`): each page's traffic is its own, and none
+/// of it (a `pagehide` beacon as the page is left included) is credited to the page the tab
+/// takes next.
+#[test]
+fn a_reused_tab_keeps_the_traffic_of_its_pages_apart() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/a",
+            "<!doctype html><title>A</title><img src=\"/only-on-a.png\">\
+             <script>addEventListener('pagehide', () => navigator.sendBeacon('/left-a'))</script>",
+        ),
+        (
+            "/b",
+            "<!doctype html><title>B</title><img src=\"/only-on-b.png\">\
+             <script>addEventListener('pagehide', () => navigator.sendBeacon('/left-b'))</script>",
+        ),
+    ];
+    let (url, _) = serve_pages(PAGES, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("report.json"));
+    let output = trackaudit()
+        .args([
+            "scan", &url, "--engine", "chromium", "--tabs", "1", "--format", "json", "-q",
+        ])
+        .args(["--fail-on", "never", "--evidence"])
+        .arg(&evidence)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let site = &report["sites"][0];
+    for path in ["a", "b"] {
+        let page = support::page(site, &format!("{url}{path}")).expect("the page is listed");
+        assert!(page["browser"]["error"].is_null(), "{page}");
+    }
+    let har_path = site["evidence_files"]["har"].as_str().unwrap();
+    let har: Value = serde_json::from_slice(&std::fs::read(har_path).unwrap()).unwrap();
+    let titles: std::collections::HashMap<&str, &str> = har["log"]["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["title"].as_str().unwrap()))
+        .collect();
+    let pages_of = |needle: &str| -> Vec<&str> {
+        har["log"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["request"]["url"].as_str().unwrap().contains(needle))
+            .map(|e| titles[e["pageref"].as_str().unwrap()])
+            .collect()
+    };
+    assert_eq!(pages_of("/only-on-a.png"), ["A"]);
+    assert_eq!(pages_of("/only-on-b.png"), ["B"]);
+    // Chromium 156 sends a left page's beacons but does not report them to DevTools; when it
+    // does, they are the left page's.
+    for (beacon, page) in [("/left-a", "A"), ("/left-b", "B")] {
+        let credited = pages_of(beacon);
+        assert!(
+            credited.iter().all(|p| *p == page),
+            "{beacon}: {credited:?}"
+        );
+    }
+}

@@ -201,7 +201,7 @@ pub async fn choose(
             None
         }
     };
-    close_tab(cdp, &target, timeout, url).await;
+    close_tab(cdp, &target, timeout, Some(url)).await;
     (choice, shot)
 }
 
@@ -280,6 +280,10 @@ impl Tab<'_> {
             return None;
         }
         let shot = if screenshot {
+            // Chromium draws only the front tab; a screenshot of another never comes.
+            if let Err(e) = self.call("Page.bringToFront", json!({})).await {
+                tracing::debug!("{url}: bringing the tab to the front: {e}");
+            }
             self.call("Page.captureScreenshot", json!({"format": "png"}))
                 .await
                 .ok()

@@ -101,6 +101,8 @@ pub struct SiteBrowser {
     tabs: Semaphore,
     settings: BrowserSettings,
     restarts: std::sync::atomic::AtomicU32,
+    /// Tabs between two pages, with the generation of the Chromium they belong to.
+    idle_tabs: std::sync::Mutex<Vec<(u32, tab::Tab)>>,
     /// Parse errors of instances that were replaced.
     parse_errors: AtomicU64,
 }
@@ -159,11 +161,13 @@ impl SiteBrowser {
             tabs: Semaphore::new(settings.tabs.max(1)),
             settings: settings.clone(),
             restarts: std::sync::atomic::AtomicU32::new(0),
+            idle_tabs: std::sync::Mutex::new(Vec::new()),
             parse_errors: AtomicU64::new(0),
         }
     }
 
-    /// Load one page in a tab of its own and record what happens; with `screenshot`, take a
+    /// Load one page in a tab (one left by an earlier page when there is one) and record what
+    /// happens; with `screenshot`, take a
     /// PNG screenshot of it too. When Chromium died meanwhile, it is started again (a fresh
     /// profile) and the page loaded once more. `None` when Chromium could not be started for
     /// this site: the page has no browser reading, and [`SiteBrowser::shutdown`] says why.
@@ -177,7 +181,11 @@ impl SiteBrowser {
                 Err(Unavailable::NotStarted) => return None,
                 Err(Unavailable::Closed) => return Some(closed()),
             };
-            let page = tab::render(&cdp, url, &self.settings, screenshot).await;
+            let idle = self.take_idle_tab(generation);
+            let (page, tab) = tab::render(&cdp, idle, url, &self.settings, screenshot).await;
+            if let Some(tab) = tab {
+                lock(&self.idle_tabs).push((generation, tab));
+            }
             if !cdp.is_closed() || attempt == 1 {
                 return Some(page);
             }
@@ -217,6 +225,14 @@ impl SiteBrowser {
             Err(Unavailable::Closed) => return (unavailable("the browser was closed"), None),
         };
         super::consent::choose(&cdp, url, &self.settings, rules, state, screenshot).await
+    }
+
+    /// A tab left by an earlier page in the Chromium of `generation`; those of an earlier
+    /// Chromium are dropped.
+    fn take_idle_tab(&self, generation: u32) -> Option<tab::Tab> {
+        let mut idle = lock(&self.idle_tabs);
+        idle.retain(|(g, _)| *g == generation);
+        idle.pop().map(|(_, tab)| tab)
     }
 
     /// The running Chromium's connection, started first when no page has needed it yet.
@@ -271,7 +287,12 @@ impl SiteBrowser {
         let previous = std::mem::replace(&mut *self.slot.write().await, Slot::Closed);
         let error = match previous {
             Slot::Running(instance) => {
+                let closing = std::time::Instant::now();
                 let errors = instance.close().await;
+                tracing::debug!(
+                    "Chromium ended and its profile removed in {:?}",
+                    closing.elapsed()
+                );
                 self.parse_errors.fetch_add(errors, Ordering::Relaxed);
                 None
             }
@@ -295,6 +316,10 @@ fn started(launched: Result<Instance, String>) -> Slot {
             Slot::Failed(error)
         }
     }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn closed() -> RenderedPage {
@@ -406,22 +431,20 @@ fn configure(settings: &BrowserSettings, profile: &Path) -> Result<BrowserConfig
 }
 
 /// Chromium's helper processes (network service, renderers) outlive the main one for a moment
-/// and keep writing into the profile: wait for every process that names the profile to exit
-/// (killing stragglers after a grace period), then remove it, retrying.
+/// and keep writing into the profile: kill every process that names the profile (the profile is
+/// thrown away, so nothing is lost), wait until they are gone, then remove it, retrying.
 async fn remove_profile(profile: tempfile::TempDir) {
     let path = profile.keep();
     let needle = path.to_string_lossy().into_owned();
-    for attempt in 0..50 {
+    for _ in 0..250 {
         let left = processes_naming(&needle);
         if left.is_empty() {
             break;
         }
-        if attempt == 20 {
-            for pid in left {
-                kill(pid);
-            }
+        for pid in left {
+            kill(pid);
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for _ in 0..20 {
         match std::fs::remove_dir_all(&path) {

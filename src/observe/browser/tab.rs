@@ -14,6 +14,9 @@ use super::{BrowserCookie, BrowserSettings, RenderedPage, StorageItem};
 /// The network counts as quiet after this long without a request event (at least; see
 /// [`quiet_window`]).
 pub const QUIET: Duration = Duration::from_millis(300);
+/// A left page is done once nothing happened for this long after the blank page loaded
+/// (requests still pending then are its long polls, cancelled with it).
+const LEAVE_QUIET: Duration = Duration::from_millis(50);
 /// Links taken from one rendered page at most.
 const MAX_LINKS: usize = 2000;
 /// Links of the initiator chain kept per request.
@@ -32,74 +35,113 @@ const READ_STORAGE: &str = "(() => { const keys = s => { try { return Object.key
 const READ_DOM: &str = "JSON.stringify({url: location.href, title: document.title, \
     links: Array.from(document.links, a => a.href).slice(0, 2000)})";
 
+/// A tab kept open from page to page: its target, its attached session, and the events of that
+/// session and of everything attached below it (frames, workers). Reusing it saves starting a
+/// renderer for every page.
+pub struct Tab {
+    target: String,
+    session: String,
+    sink: mpsc::UnboundedSender<Event>,
+    events: mpsc::UnboundedReceiver<Event>,
+}
+
+impl Tab {
+    /// Open a blank tab, attach to it and turn on the events the recorder needs; frames and
+    /// workers attach below it on their own.
+    ///
+    /// # Errors
+    /// The failed call, worded for a page's `browser.error`.
+    pub async fn open(cdp: &Cdp, timeout: Duration) -> Result<Tab, String> {
+        let params = json!({"url": "about:blank"});
+        let created = cdp.call(None, "Target.createTarget", params, timeout).await;
+        let target =
+            string_field(created, "targetId").map_err(|e| format!("opening a tab failed: {e}"))?;
+        let params = json!({"targetId": target, "flatten": true});
+        let attached = cdp
+            .call(None, "Target.attachToTarget", params, timeout)
+            .await;
+        let (sink, events) = mpsc::unbounded_channel();
+        let tab = Tab {
+            session: string_field(attached, "sessionId").unwrap_or_default(),
+            target,
+            sink,
+            events,
+        };
+        if tab.session.is_empty() {
+            tab.close(cdp, timeout, None).await;
+            return Err("attaching to the tab failed".into());
+        }
+        cdp.route(&tab.session, tab.sink.clone());
+        for (method, params) in [
+            ("Network.enable", json!({})),
+            ("Page.enable", json!({})),
+            ("DOMStorage.enable", json!({})),
+            ("Target.setAutoAttach", auto_attach()),
+        ] {
+            if let Err(e) = cdp.call(Some(&tab.session), method, params, timeout).await {
+                tab.close(cdp, timeout, None).await;
+                return Err(format!("preparing the tab failed: {e}"));
+            }
+        }
+        Ok(tab)
+    }
+
+    /// Stop routing the tab's events and close it; one that does not close is left to the
+    /// browser's shutdown.
+    pub async fn close(self, cdp: &Cdp, timeout: Duration, url: Option<&Url>) {
+        cdp.unroute(&self.sink);
+        close_tab(cdp, &self.target, timeout, url).await;
+    }
+}
+
+/// Load `url` in `tab` (a fresh tab when `None`) and record what happens. The tab comes back
+/// when it can take the next page: the page was left for a blank one without trouble.
 pub async fn render(
     cdp: &Cdp,
+    tab: Option<Tab>,
     url: &Url,
     settings: &BrowserSettings,
     screenshot: bool,
-) -> RenderedPage {
+) -> (RenderedPage, Option<Tab>) {
     let timeout = settings.call_timeout;
-    let params = json!({"url": "about:blank"});
-    let created = cdp.call(None, "Target.createTarget", params, timeout).await;
-    let target = match string_field(created, "targetId") {
-        Ok(target) => target,
-        Err(e) => return failed(format!("opening a tab failed: {e}")),
+    let mut tab = match tab {
+        Some(tab) => tab,
+        None => match Tab::open(cdp, timeout).await {
+            Ok(tab) => tab,
+            Err(e) => return (failed(e), None),
+        },
     };
-    let (sink, events) = mpsc::unbounded_channel();
-    let mut page = visit(
-        cdp,
-        &target,
-        url,
-        settings,
-        sink.clone(),
-        events,
-        screenshot,
-    )
-    .await;
-    cdp.unroute(&sink);
-    close_tab(cdp, &target, timeout, url).await;
+    let (mut page, reusable) = visit(cdp, &mut tab, url, settings, screenshot).await;
+    let tab = if reusable {
+        Some(tab)
+    } else {
+        tab.close(cdp, timeout, Some(url)).await;
+        None
+    };
     if page.error.is_some() {
         tracing::info!("{url}: {}", page.error.as_deref().unwrap_or_default());
     }
     page.links.truncate(MAX_LINKS);
-    page
+    (page, tab)
 }
 
+/// The page's record, and whether the tab can take another page.
 async fn visit(
     cdp: &Cdp,
-    target: &str,
+    tab: &mut Tab,
     url: &Url,
     settings: &BrowserSettings,
-    sink: mpsc::UnboundedSender<Event>,
-    mut events: mpsc::UnboundedReceiver<Event>,
     screenshot: bool,
-) -> RenderedPage {
+) -> (RenderedPage, bool) {
     let timeout = settings.call_timeout;
-    let params = json!({"targetId": target, "flatten": true});
-    let attached = cdp
-        .call(None, "Target.attachToTarget", params, timeout)
-        .await;
-    let session = match string_field(attached, "sessionId") {
-        Ok(session) => session,
-        Err(e) => return failed(format!("attaching to the tab failed: {e}")),
-    };
-    cdp.route(&session, sink);
+    let session = tab.session.clone();
+    let events = &mut tab.events;
     let s = Some(session.as_str());
-    for (method, params) in [
-        ("Network.enable", json!({})),
-        ("Page.enable", json!({})),
-        ("DOMStorage.enable", json!({})),
-        ("Target.setAutoAttach", auto_attach()),
-    ] {
-        if let Err(e) = cdp.call(s, method, params, timeout).await {
-            return failed(format!("preparing the tab failed: {e}"));
-        }
-    }
     let mut recorder = Recorder::new(&session);
     let started = Instant::now();
     let deadline = started + settings.page_wait;
     let navigate = cdp.call(s, "Page.navigate", json!({"url": url.as_str()}), timeout);
-    let navigated = drain_while(&mut recorder, &mut events, navigate).await;
+    let navigated = drain_while(&mut recorder, events, navigate).await;
     let mut error = match navigated {
         Ok(v) => v["errorText"]
             .as_str()
@@ -108,7 +150,7 @@ async fn visit(
         Err(e) => Some(format!("the page did not load: {e}")),
     };
     if error.is_none() {
-        settle(&mut recorder, &mut events, started, deadline).await;
+        settle(&mut recorder, events, started, deadline).await;
         // Lazy loaders start when the visitor scrolls: scroll to the bottom once.
         let scroll = cdp.call(
             s,
@@ -118,11 +160,11 @@ async fn visit(
         );
         // A renderer that does not answer is hung (a script that never yields): no more
         // calls to it, the tab is closed.
-        match drain_while(&mut recorder, &mut events, scroll).await {
+        match drain_while(&mut recorder, events, scroll).await {
             Ok(_) => {
                 recorder.last_activity = Some(Instant::now());
                 let deadline = deadline.max(Instant::now() + QUIET);
-                settle(&mut recorder, &mut events, started, deadline).await;
+                settle(&mut recorder, events, started, deadline).await;
             }
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
@@ -145,7 +187,7 @@ async fn visit(
             json!({"expression": READ_DOM, "returnByValue": true}),
             timeout,
         );
-        match drain_while(&mut recorder, &mut events, read).await {
+        match drain_while(&mut recorder, events, read).await {
             Ok(v) => read_dom(&v, &mut page),
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
@@ -162,7 +204,7 @@ async fn visit(
                 json!({"expression": READ_STORAGE, "returnByValue": true}),
                 timeout,
             );
-            match drain_while(&mut recorder, &mut events, read).await {
+            match drain_while(&mut recorder, events, read).await {
                 Ok(v) => read_storage(&v, &mut recorder),
                 Err(e) => tracing::debug!("{url}: reading a frame's storage keys: {e}"),
             }
@@ -172,16 +214,22 @@ async fn visit(
         let late = recorder.last_activity.is_some_and(|t| t > settled_at);
         if error.is_none() && late {
             let deadline = deadline.max(Instant::now() + QUIET);
-            settle(&mut recorder, &mut events, started, deadline).await;
+            settle(&mut recorder, events, started, deadline).await;
         }
         if screenshot && error.is_none() {
+            // Chromium draws only the active tab, and a screenshot of another waits for a
+            // frame that never comes: a reused tab may have been put behind newer ones.
+            let front = cdp.call(s, "Page.bringToFront", json!({}), timeout);
+            if let Err(e) = drain_while(&mut recorder, events, front).await {
+                tracing::debug!("{url}: bringing the tab to the front: {e}");
+            }
             let shot = cdp.call(
                 s,
                 "Page.captureScreenshot",
                 json!({"format": "png"}),
                 timeout,
             );
-            match drain_while(&mut recorder, &mut events, shot).await {
+            match drain_while(&mut recorder, events, shot).await {
                 Ok(v) => page.screenshot = decode_png(&v),
                 Err(e) => tracing::info!("{url}: no screenshot: {e}"),
             }
@@ -194,6 +242,11 @@ async fn visit(
         Ok(v) => page.cookies = cookies(&v),
         Err(e) => tracing::info!("{url}: reading cookies failed: {e}"),
     }
+    // Leave the page for a blank one before the tab takes the next page, so that the page's
+    // late events end up in its own record and the next page starts in an empty tab. A tab
+    // that does not get there is closed.
+    let reusable =
+        error.is_none() && !recorder.crashed && leave(cdp, s, &mut recorder, events, timeout).await;
     // Events that arrived while the DOM and cookies were read.
     while let Ok(event) = events.try_recv() {
         recorder.handle(event);
@@ -209,14 +262,58 @@ async fn visit(
     page.requests = recorder.requests;
     page.error = error;
     tracing::debug!("{url}: read after {:?}", started.elapsed());
-    page
+    (page, reusable)
 }
 
-/// Close a tab; one that does not close is left to the browser's shutdown.
-pub(super) async fn close_tab(cdp: &Cdp, target: &str, timeout: Duration, url: &Url) {
+/// Navigate the tab to `about:blank` and wait for the blank page's load and the end of the
+/// left page's requests (at most [`QUIET`] twice). `false` when the tab did not get there.
+async fn leave(
+    cdp: &Cdp,
+    session: Option<&str>,
+    recorder: &mut Recorder,
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    timeout: Duration,
+) -> bool {
+    recorder.loaded = false;
+    let blank = cdp.call(
+        session,
+        "Page.navigate",
+        json!({"url": "about:blank"}),
+        timeout,
+    );
+    if drain_while(recorder, events, blank).await.is_err() {
+        return false;
+    }
+    let deadline = tokio::time::Instant::now() + QUIET * 2;
+    loop {
+        let idle = recorder
+            .last_activity
+            .map_or(Duration::MAX, |t| t.elapsed());
+        if recorder.loaded && (recorder.inflight() == 0 || idle >= LEAVE_QUIET) {
+            return !recorder.crashed;
+        }
+        let wake = (tokio::time::Instant::now() + LEAVE_QUIET).min(deadline);
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => recorder.handle(event),
+                None => return false,
+            },
+            _ = tokio::time::sleep_until(wake) => {
+                if wake == deadline {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Close a tab (of `url`, for the log); one that does not close is left to the browser's
+/// shutdown.
+pub(super) async fn close_tab(cdp: &Cdp, target: &str, timeout: Duration, url: Option<&Url>) {
     let params = json!({"targetId": target});
     if let Err(e) = cdp.call(None, "Target.closeTarget", params, timeout).await {
-        tracing::debug!("closing the tab of {url}: {e}");
+        let page = url.map_or_else(|| "a tab".to_owned(), |u| format!("the tab of {u}"));
+        tracing::debug!("closing {page}: {e}");
     }
 }
 
