@@ -726,10 +726,7 @@ impl Choice<'_> {
         let browser = &browser;
         let pages: Vec<(Url, RenderedPage)> = futures::stream::iter(states.sample)
             .map(|url| async move {
-                let rendered = tokio::select! {
-                    rendered = browser.render(url, false) => rendered,
-                    _ = self.cancel.cancelled() => None,
-                };
+                let rendered = browser.render(url, false, self.cancel).await;
                 rendered.map(|mut rendered| {
                     rendered.consent = Some(state);
                     (url.clone(), rendered)
@@ -800,7 +797,8 @@ async fn address_guard(
 
 /// The browser step of every HTML page: load it in Chromium, classify the requests it made
 /// like the static observations, and hand on the links of the rendered DOM. A stop signal ends
-/// the page's load at once: its static reading is kept, the browser's part says it was stopped.
+/// the page's load at once: its static reading and what the browser recorded until then are
+/// kept, and the browser's part says it was stopped.
 fn renderer(
     browser: Arc<SiteBrowser>,
     lists: Arc<Lists>,
@@ -817,13 +815,8 @@ fn renderer(
             let is_start = url == start;
             let cancel = cancel.clone();
             Box::pin(async move {
-                let rendered = tokio::select! {
-                    rendered = browser.render(&url, is_start) => rendered,
-                    _ = cancel.cancelled() => Some(RenderedPage {
-                        error: Some("the scan was stopped while the page loaded in the browser".into()),
-                        ..RenderedPage::default()
-                    }),
-                };
+                // A stop ends the page's load at once, with what the browser recorded so far.
+                let rendered = browser.render(&url, is_start, &cancel).await;
                 // Chromium could not be started for the site: the static reading stands alone.
                 let Some(mut rendered) = rendered else {
                     return Analysis {

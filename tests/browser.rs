@@ -898,3 +898,58 @@ fn a_reused_tab_keeps_the_traffic_of_its_pages_apart() {
         );
     }
 }
+
+/// A stop signal while a page loads in the browser keeps what the browser had recorded of it
+/// (here a page whose load event waits for an image that never comes).
+#[test]
+fn a_page_stopped_while_loading_keeps_what_the_browser_recorded() {
+    let image_asked = Arc::new(AtomicBool::new(false));
+    let asked = Arc::clone(&image_asked);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let asked = Arc::clone(&asked);
+        async move {
+            match uri.path() {
+                "/never.png" => {
+                    asked.store(true, Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+                    axum::response::Html(String::new())
+                }
+                _ => axum::response::Html(
+                    "<!doctype html><title>Slow</title><img src=\"/early.png\">\
+                     <img src=\"/never.png\">"
+                        .to_owned(),
+                ),
+            }
+        }
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("scan.json");
+    let scan = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args(["scan", &url, "--engine", "chromium", "--max-pages", "1"])
+        .args(["--page-wait", "100", "--timeout", "100"])
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let loading = (0..600).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        image_asked.load(Ordering::Relaxed)
+    });
+    assert!(loading, "Chromium asked for the image");
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(scan.id() as libc::pid_t, libc::SIGTERM) };
+    let output = scan.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let page = support::page(&report["sites"][0], &url).expect("the page is listed");
+    let browser = &page["browser"];
+    assert!(
+        browser["error"].as_str().unwrap().contains("stopped"),
+        "{browser}"
+    );
+    // The document, the early image and the image that never came.
+    assert!(browser["requests"].as_u64().unwrap() >= 3, "{browser}");
+}

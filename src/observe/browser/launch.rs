@@ -9,6 +9,7 @@ use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::error::CdpError;
 use futures::StreamExt;
 use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::cdp::Cdp;
@@ -167,22 +168,36 @@ impl SiteBrowser {
     }
 
     /// Load one page in a tab (one left by an earlier page when there is one) and record what
-    /// happens; with `screenshot`, take a
-    /// PNG screenshot of it too. When Chromium died meanwhile, it is started again (a fresh
-    /// profile) and the page loaded once more. `None` when Chromium could not be started for
+    /// happens; with `screenshot`, take a PNG screenshot of it too. When Chromium died
+    /// meanwhile, it is started again (a fresh profile) and the page loaded once more. When
+    /// `stop` is cancelled, the page ends at once with what was recorded until then and the
+    /// error [`tab::STOPPED`]. `None` when Chromium could not be started for
     /// this site: the page has no browser reading, and [`SiteBrowser::shutdown`] says why.
-    pub async fn render(&self, url: &Url, screenshot: bool) -> Option<RenderedPage> {
+    pub async fn render(
+        &self,
+        url: &Url,
+        screenshot: bool,
+        stop: &CancellationToken,
+    ) -> Option<RenderedPage> {
         let Ok(_tab) = self.tabs.acquire().await else {
             return Some(closed());
         };
+        if stop.is_cancelled() {
+            return Some(stopped());
+        }
         for attempt in 0..2 {
-            let (cdp, generation) = match self.connection().await {
+            let connection = tokio::select! {
+                connection = self.connection() => connection,
+                _ = stop.cancelled() => return Some(stopped()),
+            };
+            let (cdp, generation) = match connection {
                 Ok(connection) => connection,
                 Err(Unavailable::NotStarted) => return None,
                 Err(Unavailable::Closed) => return Some(closed()),
             };
             let idle = self.take_idle_tab(generation);
-            let (page, tab) = tab::render(&cdp, idle, url, &self.settings, screenshot).await;
+            let settings = &self.settings;
+            let (page, tab) = tab::render(&cdp, idle, url, settings, screenshot, stop).await;
             if let Some(tab) = tab {
                 lock(&self.idle_tabs).push((generation, tab));
             }
@@ -320,6 +335,13 @@ fn started(launched: Result<Instance, String>) -> Slot {
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn stopped() -> RenderedPage {
+    RenderedPage {
+        error: Some(tab::STOPPED.into()),
+        ..RenderedPage::default()
+    }
 }
 
 fn closed() -> RenderedPage {

@@ -38,6 +38,15 @@ pub struct Request {
     started: Option<f64>,
 }
 
+/// Chromium's own request for `/favicon.ico` of a page that declares no icon: the browser's
+/// doing, not the site's, and made or not depending on timing, so leaving it out keeps two scans
+/// of the same site alike. A script's or an `<img>`'s request for it has another type.
+fn is_implicit_favicon(url: &str, p: &Value) -> bool {
+    p["type"] == "Other"
+        && p["initiator"]["type"] == "other"
+        && url::Url::parse(url).is_ok_and(|u| u.path() == "/favicon.ico")
+}
+
 /// The pending-set key of a frame session that has not loaded yet.
 fn frame_load(session: &str) -> String {
     format!("frame-load {session}")
@@ -190,6 +199,9 @@ impl Recorder {
             return;
         };
         self.touch();
+        if is_implicit_favicon(url, p) {
+            return;
+        }
         if let Some(&i) = self.by_id.get(id) {
             // The same id again is a redirect hop (its response came with this event), or the
             // same navigation reported by the parent frame's session and the frame's own.
@@ -408,6 +420,29 @@ mod tests {
             method: method.into(),
             params,
         }
+    }
+
+    #[test]
+    fn the_browsers_own_favicon_request_is_not_the_sites() {
+        let mut r = Recorder::new("root");
+        let favicon = |id: &str, kind: &str, initiator: Value| {
+            event(
+                "Network.requestWillBeSent",
+                json!({"requestId": id, "type": kind, "initiator": initiator,
+                       "request": {"url": "https://school.example/favicon.ico", "method": "GET"}}),
+            )
+        };
+        r.handle(favicon("1", "Other", json!({"type": "other"})));
+        let script = json!({"type": "script", "url": "https://school.example/app.js"});
+        r.handle(favicon("2", "Fetch", script));
+        r.handle(favicon("3", "Image", json!({"type": "parser"})));
+        let kinds: Vec<&str> = r
+            .requests
+            .iter()
+            .map(|q| q.resource_type.as_str())
+            .collect();
+        assert_eq!(kinds, ["Fetch", "Image"]);
+        assert_eq!(r.inflight(), 2, "the left-out request is not waited for");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::cdp::{Cdp, Event, auto_attach};
@@ -17,6 +18,8 @@ pub const QUIET: Duration = Duration::from_millis(300);
 /// A left page is done once nothing happened for this long after the blank page loaded
 /// (requests still pending then are its long polls, cancelled with it).
 const LEAVE_QUIET: Duration = Duration::from_millis(50);
+/// A page's browser error when a stop signal came while it loaded.
+pub const STOPPED: &str = "the scan was stopped while the page loaded in the browser";
 /// Links taken from one rendered page at most.
 const MAX_LINKS: usize = 2000;
 /// Links of the initiator chain kept per request.
@@ -72,16 +75,19 @@ impl Tab {
             return Err("attaching to the tab failed".into());
         }
         cdp.route(&tab.session, tab.sink.clone());
-        for (method, params) in [
-            ("Network.enable", json!({})),
-            ("Page.enable", json!({})),
-            ("DOMStorage.enable", json!({})),
-            ("Target.setAutoAttach", auto_attach()),
-        ] {
-            if let Err(e) = cdp.call(Some(&tab.session), method, params, timeout).await {
-                tab.close(cdp, timeout, None).await;
-                return Err(format!("preparing the tab failed: {e}"));
-            }
+        // Sent in this order at once (the tab's renderer starts meanwhile), answers awaited
+        // together.
+        let session = Some(tab.session.as_str());
+        let prepared = futures::future::join_all([
+            cdp.call(session, "Network.enable", json!({}), timeout),
+            cdp.call(session, "Page.enable", json!({}), timeout),
+            cdp.call(session, "DOMStorage.enable", json!({}), timeout),
+            cdp.call(session, "Target.setAutoAttach", auto_attach(), timeout),
+        ])
+        .await;
+        if let Some(Err(e)) = prepared.into_iter().find(Result::is_err) {
+            tab.close(cdp, timeout, None).await;
+            return Err(format!("preparing the tab failed: {e}"));
         }
         Ok(tab)
     }
@@ -102,6 +108,7 @@ pub async fn render(
     url: &Url,
     settings: &BrowserSettings,
     screenshot: bool,
+    stop: &CancellationToken,
 ) -> (RenderedPage, Option<Tab>) {
     let timeout = settings.call_timeout;
     let mut tab = match tab {
@@ -111,7 +118,7 @@ pub async fn render(
             Err(e) => return (failed(e), None),
         },
     };
-    let (mut page, reusable) = visit(cdp, &mut tab, url, settings, screenshot).await;
+    let (mut page, reusable) = visit(cdp, &mut tab, url, settings, screenshot, stop).await;
     let tab = if reusable {
         Some(tab)
     } else {
@@ -132,6 +139,7 @@ async fn visit(
     url: &Url,
     settings: &BrowserSettings,
     screenshot: bool,
+    stop: &CancellationToken,
 ) -> (RenderedPage, bool) {
     let timeout = settings.call_timeout;
     let session = tab.session.clone();
@@ -141,7 +149,7 @@ async fn visit(
     let started = Instant::now();
     let deadline = started + settings.page_wait;
     let navigate = cdp.call(s, "Page.navigate", json!({"url": url.as_str()}), timeout);
-    let navigated = drain_while(&mut recorder, events, navigate).await;
+    let navigated = drain_while(&mut recorder, events, stop, navigate).await;
     let mut error = match navigated {
         Ok(v) => v["errorText"]
             .as_str()
@@ -150,7 +158,7 @@ async fn visit(
         Err(e) => Some(format!("the page did not load: {e}")),
     };
     if error.is_none() {
-        settle(&mut recorder, events, started, deadline).await;
+        settle(&mut recorder, events, stop, started, deadline).await;
         // Lazy loaders start when the visitor scrolls: scroll to the bottom once.
         let scroll = cdp.call(
             s,
@@ -160,14 +168,18 @@ async fn visit(
         );
         // A renderer that does not answer is hung (a script that never yields): no more
         // calls to it, the tab is closed.
-        match drain_while(&mut recorder, events, scroll).await {
+        match drain_while(&mut recorder, events, stop, scroll).await {
             Ok(_) => {
                 recorder.last_activity = Some(Instant::now());
                 let deadline = deadline.max(Instant::now() + QUIET);
-                settle(&mut recorder, events, started, deadline).await;
+                settle(&mut recorder, events, stop, started, deadline).await;
             }
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
+    }
+    if stop.is_cancelled() {
+        // What was recorded until the stop is kept; nothing more is asked of the page.
+        error = Some(STOPPED.into());
     }
     let settled_at = Instant::now();
     tracing::debug!(
@@ -187,7 +199,7 @@ async fn visit(
             json!({"expression": READ_DOM, "returnByValue": true}),
             timeout,
         );
-        match drain_while(&mut recorder, events, read).await {
+        match drain_while(&mut recorder, events, stop, read).await {
             Ok(v) => read_dom(&v, &mut page),
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
@@ -204,7 +216,7 @@ async fn visit(
                 json!({"expression": READ_STORAGE, "returnByValue": true}),
                 timeout,
             );
-            match drain_while(&mut recorder, events, read).await {
+            match drain_while(&mut recorder, events, stop, read).await {
                 Ok(v) => read_storage(&v, &mut recorder),
                 Err(e) => tracing::debug!("{url}: reading a frame's storage keys: {e}"),
             }
@@ -214,13 +226,13 @@ async fn visit(
         let late = recorder.last_activity.is_some_and(|t| t > settled_at);
         if error.is_none() && late {
             let deadline = deadline.max(Instant::now() + QUIET);
-            settle(&mut recorder, events, started, deadline).await;
+            settle(&mut recorder, events, stop, started, deadline).await;
         }
         if screenshot && error.is_none() {
             // Chromium draws only the active tab, and a screenshot of another waits for a
             // frame that never comes: a reused tab may have been put behind newer ones.
             let front = cdp.call(s, "Page.bringToFront", json!({}), timeout);
-            if let Err(e) = drain_while(&mut recorder, events, front).await {
+            if let Err(e) = drain_while(&mut recorder, events, stop, front).await {
                 tracing::debug!("{url}: bringing the tab to the front: {e}");
             }
             let shot = cdp.call(
@@ -229,7 +241,7 @@ async fn visit(
                 json!({"format": "png"}),
                 timeout,
             );
-            match drain_while(&mut recorder, events, shot).await {
+            match drain_while(&mut recorder, events, stop, shot).await {
                 Ok(v) => page.screenshot = decode_png(&v),
                 Err(e) => tracing::info!("{url}: no screenshot: {e}"),
             }
@@ -245,8 +257,9 @@ async fn visit(
     // Leave the page for a blank one before the tab takes the next page, so that the page's
     // late events end up in its own record and the next page starts in an empty tab. A tab
     // that does not get there is closed.
-    let reusable =
-        error.is_none() && !recorder.crashed && leave(cdp, s, &mut recorder, events, timeout).await;
+    let reusable = error.is_none()
+        && !recorder.crashed
+        && leave(cdp, s, &mut recorder, events, stop, timeout).await;
     // Events that arrived while the DOM and cookies were read.
     while let Ok(event) = events.try_recv() {
         recorder.handle(event);
@@ -260,7 +273,11 @@ async fn visit(
     page.blocked_cookies = recorder.blocked_cookies();
     page.storage = std::mem::take(&mut recorder.storage);
     page.requests = recorder.requests;
-    page.error = error;
+    page.error = if stop.is_cancelled() && error.is_some() {
+        Some(STOPPED.into())
+    } else {
+        error
+    };
     tracing::debug!("{url}: read after {:?}", started.elapsed());
     (page, reusable)
 }
@@ -272,6 +289,7 @@ async fn leave(
     session: Option<&str>,
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
+    stop: &CancellationToken,
     timeout: Duration,
 ) -> bool {
     recorder.loaded = false;
@@ -281,7 +299,7 @@ async fn leave(
         json!({"url": "about:blank"}),
         timeout,
     );
-    if drain_while(recorder, events, blank).await.is_err() {
+    if drain_while(recorder, events, stop, blank).await.is_err() {
         return false;
     }
     let deadline = tokio::time::Instant::now() + QUIET * 2;
@@ -303,6 +321,7 @@ async fn leave(
                     return false;
                 }
             }
+            _ = stop.cancelled() => return false,
         }
     }
 }
@@ -321,6 +340,7 @@ pub(super) async fn close_tab(cdp: &Cdp, target: &str, timeout: Duration, url: O
 async fn drain_while<F: std::future::Future<Output = Result<Value, String>>>(
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
+    stop: &CancellationToken,
     call: F,
 ) -> Result<Value, String> {
     tokio::pin!(call);
@@ -328,6 +348,7 @@ async fn drain_while<F: std::future::Future<Output = Result<Value, String>>>(
         tokio::select! {
             result = &mut call => return result,
             Some(event) = events.recv() => recorder.handle(event),
+            _ = stop.cancelled() => return Err(STOPPED.into()),
         }
     }
 }
@@ -344,6 +365,7 @@ fn quiet_window(load_time: Option<Duration>) -> Duration {
 async fn settle(
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
+    stop: &CancellationToken,
     started: Instant,
     deadline: Instant,
 ) {
@@ -377,6 +399,7 @@ async fn settle(
                 None => return,
             },
             _ = tokio::time::sleep_until(wake) => {}
+            _ = stop.cancelled() => return,
         }
     }
 }
