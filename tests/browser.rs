@@ -953,3 +953,21 @@ fn a_page_stopped_while_loading_keeps_what_the_browser_recorded() {
     // The document, the early image and the image that never came.
     assert!(browser["requests"].as_u64().unwrap() >= 3, "{browser}");
 }
+
+/// A key a third-party frame wrote before the page was loaded (here while the consent choice was
+/// made, in the profile the crawl then uses) raises no event when the page writes it again
+/// unchanged: the keys present at the end of a page are read in every frame, not only the top
+/// document.
+#[test]
+fn storage_keys_a_frame_wrote_before_the_page_loaded_are_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = scan_gtm_school_to(tmp.path(), &["--consent", "accept"]);
+    let site = &report["sites"][0];
+    let storage = site["storage"].as_array().cloned().unwrap_or_default();
+    let seen = storage
+        .iter()
+        .find(|s| s["key"] == "widget_seen")
+        .unwrap_or_else(|| panic!("the frame's key is listed: {storage:#?}"));
+    assert_eq!(seen["origin"], "https://widget.thirdparty-test.example");
+    assert_eq!(seen["party"], "third");
+}

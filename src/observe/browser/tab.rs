@@ -25,7 +25,8 @@ const MAX_LINKS: usize = 2000;
 /// Links of the initiator chain kept per request.
 const MAX_CHAIN: usize = 5;
 
-/// Out-of-process frames whose storage keys are read at the end of a page, at most.
+/// Out-of-process frames, and frames in each, whose storage keys are read at the end of a page,
+/// at most.
 const MAX_FRAMES: usize = 20;
 
 /// The keys (never the values) of a document's localStorage and sessionStorage; a frame that
@@ -203,22 +204,18 @@ async fn visit(
             Ok(v) => read_dom(&v, &mut page),
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
-        // Storage events can be missed (a frame that wrote before its agent listened): the
-        // keys present at the end are read too, in the page and in every out-of-process frame.
+        // Storage events can be missed (a key written before the page, unchanged since, raises
+        // none): the keys present at the end are read too, in every frame of the page and of
+        // its out-of-process frames.
         let sessions: Vec<String> = std::iter::once(session.clone())
             .chain(recorder.frame_sessions.iter().cloned())
             .take(MAX_FRAMES)
             .collect();
-        for frame in sessions.iter().filter(|_| error.is_none()) {
-            let read = cdp.call(
-                Some(frame),
-                "Runtime.evaluate",
-                json!({"expression": READ_STORAGE, "returnByValue": true}),
-                timeout,
-            );
+        for frame_session in sessions.iter().filter(|_| error.is_none()) {
+            let read = read_frames_storage(cdp, frame_session, timeout);
             match drain_while(&mut recorder, events, stop, read).await {
-                Ok(v) => read_storage(&v, &mut recorder),
-                Err(e) => tracing::debug!("{url}: reading a frame's storage keys: {e}"),
+                Ok(found) => found.iter().for_each(|v| read_storage(v, &mut recorder)),
+                Err(e) => tracing::debug!("{url}: reading the frames' storage keys: {e}"),
             }
         }
         // A request that started while the page was read (a frame that ran late on a busy
@@ -336,13 +333,50 @@ pub(super) async fn close_tab(cdp: &Cdp, target: &str, timeout: Duration, url: O
     }
 }
 
+/// The storage keys of every frame in a session's frame tree (at most [`MAX_FRAMES`]), each
+/// read in an isolated world of the frame: the page's own scripts cannot change what the read
+/// sees (a page that redefines `Object.keys` or `JSON.stringify`). One answer per frame read.
+async fn read_frames_storage(
+    cdp: &Cdp,
+    session: &str,
+    timeout: Duration,
+) -> Result<Vec<Value>, String> {
+    let s = Some(session);
+    let tree = cdp.call(s, "Page.getFrameTree", json!({}), timeout).await?;
+    let mut frames = Vec::new();
+    let mut stack = vec![&tree["frameTree"]];
+    while let Some(node) = stack.pop() {
+        if frames.len() >= MAX_FRAMES {
+            break;
+        }
+        if let Some(id) = node["frame"]["id"].as_str() {
+            frames.push(id.to_owned());
+        }
+        stack.extend(node["childFrames"].as_array().into_iter().flatten());
+    }
+    let reads = frames.iter().map(|frame| async move {
+        let params = json!({"frameId": frame, "worldName": "trackaudit"});
+        let world = cdp
+            .call(s, "Page.createIsolatedWorld", params, timeout)
+            .await?;
+        let context = world["executionContextId"]
+            .as_i64()
+            .ok_or("no execution context for the frame")?;
+        let params =
+            json!({"expression": READ_STORAGE, "contextId": context, "returnByValue": true});
+        cdp.call(s, "Runtime.evaluate", params, timeout).await
+    });
+    let answers = futures::future::join_all(reads).await;
+    Ok(answers.into_iter().filter_map(Result::ok).collect())
+}
+
 /// Record events while waiting for `call`.
-async fn drain_while<F: std::future::Future<Output = Result<Value, String>>>(
+async fn drain_while<T, F: std::future::Future<Output = Result<T, String>>>(
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
     stop: &CancellationToken,
     call: F,
-) -> Result<Value, String> {
+) -> Result<T, String> {
     tokio::pin!(call);
     loop {
         tokio::select! {
