@@ -18,7 +18,8 @@ use crate::evidence;
 use crate::lists::Lists;
 use crate::neutralize;
 use crate::observe::browser::{
-    AddressGuard, BrowserSettings, BrowserStats, RenderedPage, SiteBrowser, browser_observations,
+    AddressGuard, BrowserSettings, BrowserStats, FirstChoice, Made, RenderedPage, SiteBrowser,
+    browser_observations,
 };
 use crate::observe::stylesheets::Stylesheets;
 use crate::observe::{PageObservations, observe_html};
@@ -336,21 +337,27 @@ async fn scan_target(
         served_folder: matches!(target, Target::Folder(_)),
         ..settings.crawl.clone()
     };
-    let guard = match &settings.browser {
-        Some(browser) => address_guard(&settings.crawl, browser, &start).await?,
-        None => None,
+    // A guard that cannot start (no loopback port left) is the site's browser error: Chromium
+    // never runs unguarded, and the static reading goes on.
+    let (guard, guard_error) = match &settings.browser {
+        Some(browser) => match address_guard(&settings.crawl, browser, &start).await {
+            Ok(guard) => (guard, None),
+            Err(e) => (None, Some(e)),
+        },
+        None => (None, None),
     };
     // The browser's settings for this site: the guard's flags added, for every profile.
-    let browser_settings = settings.browser.as_ref().map(|browser| {
-        let mut browser = browser.clone();
-        if let Some(guard) = &guard {
-            browser.args.extend(guard.chromium_flags());
-        }
-        browser
-    });
-    let browser = browser_settings
+    let browser_settings = settings
+        .browser
         .as_ref()
-        .map(|browser| Arc::new(SiteBrowser::new(browser)));
+        .filter(|_| guard_error.is_none())
+        .map(|browser| {
+            let mut browser = browser.clone();
+            if let Some(guard) = &guard {
+                browser.args.extend(guard.chromium_flags());
+            }
+            browser
+        });
     let evidence_dir = settings
         .browser
         .as_ref()
@@ -363,14 +370,17 @@ async fn scan_target(
         evidence_dir: evidence_dir.as_deref(),
         cancel: &site_cancel,
     };
-    // A choice on the banner first, in the profile the crawl then goes on in.
-    if let (Some(browser), ConsentState::Accept | ConsentState::Reject) =
-        (&browser, settings.consent)
-    {
-        choice
-            .make(browser, settings.consent, &mut audit, &mut banners)
-            .await;
-    }
+    // Chromium starts when the first HTML page needs it: a site that cannot be reached costs
+    // no browser. A choice on the banner is made first, in the profile the crawl goes on in.
+    let browser = browser_settings.as_ref().map(|browser| {
+        let browser = SiteBrowser::new(browser);
+        Arc::new(match settings.consent {
+            ConsentState::Accept | ConsentState::Reject => {
+                browser.with_choice(choice.first(settings.consent))
+            }
+            _ => browser,
+        })
+    });
     let renderer = browser.as_ref().map(|b| {
         let start = crate::crawl::normalize(&start).unwrap_or_else(|| start.clone());
         renderer(
@@ -474,10 +484,20 @@ async fn scan_target(
     // Every tab is done once the crawl is: the browser can close.
     let mut browser_stats = match &browser {
         Some(browser) => Some(browser.shutdown().await),
-        None => None,
+        None => guard_error.map(|error| BrowserStats {
+            error: Some(error),
+            ..BrowserStats::default()
+        }),
     };
-    if let (Some(n), Some(browser_settings)) = (settings.consent_sample, &browser_settings) {
-        let sample = consent_sample(html_pages, n);
+    if let Some(made) = browser.as_ref().and_then(|b| b.take_choice()) {
+        choice.record(made, settings.consent, &mut audit, &mut banners);
+    }
+    let sample = settings
+        .consent_sample
+        .map(|n| consent_sample(html_pages, n))
+        .filter(|sample| !sample.is_empty());
+    // No HTML page was read: nothing to load again after a choice, no browser to start.
+    if let (Some(sample), Some(browser_settings)) = (sample, &browser_settings) {
         let states = States {
             settings: browser_settings,
             sample: &sample,
@@ -616,9 +636,6 @@ struct Choice<'a> {
     cancel: &'a CancellationToken,
 }
 
-/// A choice made on the banner, and the banner's screenshot (with `--evidence`).
-type Made = (ConsentChoice, Option<Vec<u8>>);
-
 /// One consent state of `--consent all`: the choice, the sample pages loaded after it (in the
 /// sample's order) and the profile's browser counters.
 struct StateVisit {
@@ -629,32 +646,26 @@ struct StateVisit {
 }
 
 impl Choice<'_> {
-    /// Make the choice `state` on the banner in the browser's profile; it goes into the audit,
-    /// and with `--evidence` the banner's screenshot into `banners`.
-    async fn make(
+    /// The choice `state` on the start page's banner, made when the profile's Chromium starts
+    /// (a stop ends it at once).
+    fn first(&self, state: ConsentState) -> FirstChoice {
+        FirstChoice {
+            url: self.start.clone(),
+            rules: self.lists.catalogue.cmps.clone(),
+            state,
+            screenshot: self.evidence_dir.is_some(),
+            cancel: self.cancel.clone(),
+        }
+    }
+
+    /// The choice into the audit, the banner's screenshot into the evidence folder.
+    fn record(
         &self,
-        browser: &SiteBrowser,
+        (choice, shot): Made,
         state: ConsentState,
         audit: &mut SiteAudit<'_>,
         banners: &mut Vec<String>,
     ) {
-        let made = self.choose(browser, state).await;
-        self.record(made, state, audit, banners);
-    }
-
-    /// Click the choice `state` on the start page's banner (a stop ends it at once).
-    async fn choose(&self, browser: &SiteBrowser, state: ConsentState) -> Made {
-        let rules = &self.lists.catalogue.cmps;
-        let choosing = browser.choose(self.start, rules, state, self.evidence_dir.is_some());
-        let stopped = || ConsentChoice {
-            state: Some(state),
-            error: Some("the scan was stopped while the choice was made".into()),
-            ..ConsentChoice::default()
-        };
-        let (choice, shot) = tokio::select! {
-            made = choosing => made,
-            _ = self.cancel.cancelled() => (stopped(), None),
-        };
         tracing::info!(
             "{}: consent {}: platform {}, clicked {}{}",
             self.start,
@@ -667,17 +678,6 @@ impl Choice<'_> {
                 .map(|e| format!(" ({e})"))
                 .unwrap_or_default()
         );
-        (choice, shot)
-    }
-
-    /// The choice into the audit, the banner's screenshot into the evidence folder.
-    fn record(
-        &self,
-        (choice, shot): Made,
-        state: ConsentState,
-        audit: &mut SiteAudit<'_>,
-        banners: &mut Vec<String>,
-    ) {
         audit.add_consent_choice(choice);
         if let (Some(dir), Some(png)) = (self.evidence_dir, shot) {
             let name = format!("banner-{}.png", state.as_str());
@@ -721,9 +721,8 @@ impl Choice<'_> {
 
     /// One state of `--consent all` in a profile of its own.
     async fn visit(&self, states: &States<'_>, state: ConsentState) -> StateVisit {
-        let browser = SiteBrowser::new(states.settings);
-        let made = self.choose(&browser, state).await;
-        let browser = &browser;
+        // Chromium starts (and the choice is made) when the first sample page needs it.
+        let browser = &SiteBrowser::new(states.settings).with_choice(self.first(state));
         let pages: Vec<(Url, RenderedPage)> = futures::stream::iter(states.sample)
             .map(|url| async move {
                 let rendered = browser.render(url, false, self.cancel).await;
@@ -737,6 +736,14 @@ impl Choice<'_> {
             .collect()
             .await;
         let stats = browser.shutdown().await;
+        let made = browser.take_choice().unwrap_or_else(|| {
+            let stopped = ConsentChoice {
+                state: Some(state),
+                error: Some("the scan was stopped before the choice was made".into()),
+                ..ConsentChoice::default()
+            };
+            (stopped, None)
+        });
         StateVisit {
             state,
             made,
@@ -774,11 +781,13 @@ impl Drop for AbortOnDrop {
 
 /// The private-address guard for the site's Chromium (see README "Private addresses"): none
 /// with `--allow-private`, or when the user routes Chromium through a proxy of their own.
+/// `Err`: why it could not start, which is the site's browser error (Chromium never runs
+/// unguarded).
 async fn address_guard(
     crawl: &CrawlConfig,
     browser: &BrowserSettings,
     start: &Url,
-) -> Result<Option<AddressGuard>, Error> {
+) -> Result<Option<AddressGuard>, String> {
     if crawl.allow_private {
         return Ok(None);
     }
@@ -791,7 +800,7 @@ async fn address_guard(
     let policy = AddressPolicy::for_site(false, start, &crawl.resolve);
     let guard = AddressGuard::start(policy)
         .await
-        .map_err(|e| Error::Config(format!("the browser's address guard could not start: {e}")))?;
+        .map_err(|e| format!("the browser's address guard could not start: {e}"))?;
     Ok(Some(guard))
 }
 

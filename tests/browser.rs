@@ -971,3 +971,100 @@ fn storage_keys_a_frame_wrote_before_the_page_loaded_are_listed() {
     assert_eq!(seen["origin"], "https://widget.thirdparty-test.example");
     assert_eq!(seen["party"], "third");
 }
+
+/// A `--chromium` that notes each start in `dir/started` and runs Debian's Chromium.
+fn logging_chromium(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (wrapper, log) = (dir.join("chromium"), dir.join("started"));
+    let script = format!(
+        "#!/bin/sh\necho started >> '{}'\nexec /usr/bin/chromium \"$@\"\n",
+        log.display()
+    );
+    std::fs::write(&wrapper, script).unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    (wrapper, log)
+}
+
+#[test]
+fn sites_without_an_html_page_start_no_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (chromium, started) = logging_chromium(tmp.path());
+    // Nothing listens on this port once the listener is gone.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let text = support::spawn_server(
+        axum::Router::new().fallback(|| async { "plain text, no HTML page" }),
+    );
+    let targets = [format!("http://{closed}/"), format!("http://{text}/")];
+    // The consent states make a choice on the start page's banner: only once a page needs it.
+    for consent in ["none", "accept", "all"] {
+        let mut args = vec!["--engine", "chromium", "--consent", consent, "--chromium"];
+        args.push(chromium.to_str().unwrap());
+        args.extend(targets.iter().map(String::as_str));
+        let (_, report) = scan_json(&args);
+        let sites = report["sites"].as_array().unwrap();
+        assert_eq!(sites.len(), 2, "{report:#}");
+        for site in sites {
+            assert_eq!(site["browser"]["pages"], 0, "{site:#}");
+            assert!(site["browser"]["error"].is_null(), "{site:#}");
+        }
+        assert!(
+            !started.exists(),
+            "--consent {consent}: Chromium was started for sites with no HTML page"
+        );
+    }
+}
+
+#[test]
+fn documents_that_never_finish_loading_are_recorded_as_hung() {
+    // The page itself arrives whole (the crawler reads it), but an image on it never answers,
+    // so the browser's load event never comes.
+    let app = axum::Router::new().fallback(|uri: axum::http::Uri| async move {
+        let html = |body: &str| axum::response::Html(format!("<!doctype html>{body}"));
+        match uri.path() {
+            "/" => html("<title>Home</title><a href=\"/stuck\">s</a> <a href=\"/fine\">f</a>"),
+            "/stuck" => html("<title>Stuck</title><img src=\"/never.gif\">"),
+            "/never.gif" => {
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                html("")
+            }
+            _ => html("<title>Fine</title><p>fine</p>"),
+        }
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let tmp = tempfile::tempdir().unwrap();
+    let (chromium, started) = logging_chromium(tmp.path());
+    let (_, report) = scan_json(&[
+        &url,
+        "--engine",
+        "chromium",
+        "--chromium",
+        chromium.to_str().unwrap(),
+        "--page-wait",
+        "2",
+    ]);
+    assert!(started.exists(), "Chromium was started for the HTML pages");
+    let site = &report["sites"][0];
+    let stuck = support::page(site, &format!("{url}stuck")).expect("the page is listed");
+    let error = stuck["browser"]["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the unfinished load is recorded: {stuck}"));
+    assert!(
+        error.contains("hung") && error.contains("did not finish loading within 2 s"),
+        "{error}"
+    );
+    // What the page did until then is recorded.
+    assert!(
+        stuck["browser"]["requests"].as_u64().unwrap() >= 2,
+        "{stuck}"
+    );
+    for fine in [url.clone(), format!("{url}fine")] {
+        let page = support::page(site, &fine).unwrap();
+        assert!(page["browser"]["error"].is_null(), "{page}");
+    }
+}

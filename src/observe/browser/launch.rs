@@ -15,6 +15,8 @@ use url::Url;
 use super::cdp::Cdp;
 use super::{BrowserSettings, RenderedPage, tab};
 use crate::error::Error;
+use crate::report::model::ConsentChoice;
+use crate::vocab::ConsentState;
 
 /// Names the Chromium executable goes by on Linux distributions, in order of preference.
 const CANDIDATES: &[&str] = &[
@@ -106,6 +108,50 @@ pub struct SiteBrowser {
     idle_tabs: std::sync::Mutex<Vec<(u32, tab::Tab)>>,
     /// Parse errors of instances that were replaced.
     parse_errors: AtomicU64,
+    /// The consent choice to make when Chromium first starts, before any page.
+    first_choice: Option<Arc<FirstChoice>>,
+    /// Its outcome, once made (or once Chromium failed to start for it).
+    made: Arc<std::sync::Mutex<Option<Made>>>,
+}
+
+/// A consent choice and, when asked for, a PNG screenshot of the banner before the click.
+pub type Made = (ConsentChoice, Option<Vec<u8>>);
+
+/// The consent choice made in a site's profile when its Chromium starts, before the first page
+/// is loaded (`--consent accept|reject`, and each state of `--consent all`): on the banner of
+/// `url`, found by `rules`.
+pub struct FirstChoice {
+    pub url: Url,
+    pub rules: Vec<crate::lists::CmpRule>,
+    pub state: ConsentState,
+    /// Take a PNG screenshot of the banner before the click.
+    pub screenshot: bool,
+    /// A stop ends the choice at once.
+    pub cancel: CancellationToken,
+}
+
+impl FirstChoice {
+    /// The outcome when no choice could be made: `error` says why.
+    pub fn failed(&self, error: &str) -> ConsentChoice {
+        ConsentChoice {
+            state: Some(self.state),
+            error: Some(error.to_owned()),
+            ..ConsentChoice::default()
+        }
+    }
+
+    /// Make the choice in the new Chromium behind `cdp`.
+    async fn make(&self, cdp: &Cdp, settings: &BrowserSettings) -> Made {
+        let (url, rules) = (&self.url, &self.rules);
+        let choosing =
+            super::consent::choose(cdp, url, settings, rules, self.state, self.screenshot);
+        tokio::select! {
+            made = choosing => made,
+            _ = self.cancel.cancelled() => {
+                (self.failed("the scan was stopped while the choice was made"), None)
+            }
+        }
+    }
 }
 
 /// Where a site's Chromium stands.
@@ -164,7 +210,24 @@ impl SiteBrowser {
             restarts: std::sync::atomic::AtomicU32::new(0),
             idle_tabs: std::sync::Mutex::new(Vec::new()),
             parse_errors: AtomicU64::new(0),
+            first_choice: None,
+            made: Arc::new(std::sync::Mutex::new(None)),
         }
+    }
+
+    /// Make `choice` in the profile as soon as Chromium starts, before its first page.
+    pub fn with_choice(mut self, choice: FirstChoice) -> SiteBrowser {
+        self.first_choice = Some(Arc::new(choice));
+        self
+    }
+
+    /// The outcome of the first choice: `None` when Chromium was never started (no page
+    /// needed it) or no choice was asked for.
+    pub fn take_choice(&self) -> Option<Made> {
+        self.made
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
     }
 
     /// Load one page in a tab (one left by an earlier page when there is one) and record what
@@ -217,31 +280,6 @@ impl SiteBrowser {
         Some(closed())
     }
 
-    /// Make the consent choice `state` on the banner of `url` in this site's profile (see
-    /// [`super::consent`]); the outcome and, with `screenshot`, a PNG of the banner.
-    pub async fn choose(
-        &self,
-        url: &Url,
-        rules: &[crate::lists::CmpRule],
-        state: crate::vocab::ConsentState,
-        screenshot: bool,
-    ) -> (crate::report::model::ConsentChoice, Option<Vec<u8>>) {
-        let unavailable = |error: &str| crate::report::model::ConsentChoice {
-            state: Some(state),
-            error: Some(error.to_owned()),
-            ..Default::default()
-        };
-        let Ok(_tab) = self.tabs.acquire().await else {
-            return (unavailable("the browser was closed"), None);
-        };
-        let (cdp, _) = match self.connection().await {
-            Ok(connection) => connection,
-            Err(Unavailable::NotStarted) => return (unavailable("Chromium did not start"), None),
-            Err(Unavailable::Closed) => return (unavailable("the browser was closed"), None),
-        };
-        super::consent::choose(&cdp, url, &self.settings, rules, state, screenshot).await
-    }
-
     /// A tab left by an earlier page in the Chromium of `generation`; those of an earlier
     /// Chromium are dropped.
     fn take_idle_tab(&self, generation: u32) -> Option<tab::Tab> {
@@ -263,11 +301,21 @@ impl SiteBrowser {
             // leave a Chromium that nobody closes.
             let slot = Arc::clone(&self.slot);
             let settings = self.settings.clone();
+            let (first, made) = (self.first_choice.clone(), Arc::clone(&self.made));
             let start = tokio::spawn(async move {
                 let mut slot = slot.write().await;
-                if matches!(*slot, Slot::Unstarted) {
-                    *slot = started(Instance::launch(&settings, 0).await);
+                if !matches!(*slot, Slot::Unstarted) {
+                    return;
                 }
+                let launched = Instance::launch(&settings, 0).await;
+                if let Some(first) = first {
+                    let outcome = match &launched {
+                        Ok(instance) => first.make(&instance.cdp, &settings).await,
+                        Err(_) => (first.failed("Chromium did not start"), None),
+                    };
+                    *made.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                }
+                *slot = started(launched);
             });
             if start.await.is_err() {
                 return Err(Unavailable::NotStarted);

@@ -17,7 +17,7 @@ mod tab;
 
 pub use convert::{browser_observations, cookie_url};
 pub use guard::AddressGuard;
-pub use launch::{BrowserStats, SiteBrowser, find_chromium, running_as_root};
+pub use launch::{BrowserStats, FirstChoice, Made, SiteBrowser, find_chromium, running_as_root};
 pub use record::Request;
 
 use std::path::PathBuf;

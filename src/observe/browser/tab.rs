@@ -267,6 +267,14 @@ async fn visit(
     page.chains = (0..recorder.requests.len())
         .map(|i| recorder.initiator_chain(i, MAX_CHAIN))
         .collect();
+    // A document whose load event never came (a subresource that never answers) was cut off
+    // at --page-wait: what it did until then is recorded, and that it hung.
+    if error.is_none() && !recorder.loaded {
+        let wait = settings.page_wait.as_secs_f64();
+        error = Some(format!(
+            "the page hung: it did not finish loading within {wait} s (--page-wait)"
+        ));
+    }
     page.blocked_cookies = recorder.blocked_cookies();
     page.storage = std::mem::take(&mut recorder.storage);
     page.requests = recorder.requests;
