@@ -462,25 +462,10 @@ fn a_killed_chromium_is_started_again_and_the_crawl_goes_on() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Kill the main Chromium process once it loads pages (helpers carry `--type=`; Debian's
-    // /usr/bin/chromium is a shell script that execs the real one).
-    let killed = (0..600).any(|_| {
-        let main = processes_with_pid(tmp.path())
-            .into_iter()
-            .find(|(_, cmdline)| {
-                cmdline.contains("--remote-debugging-port")
-                    && !cmdline.contains("--type=")
-                    && !cmdline.starts_with("/bin/sh")
-            });
-        if let (Some((pid, _)), true) = (main, chromium_seen.load(Ordering::Relaxed)) {
-            // SAFETY: a process of this test's own Chromium, found by its profile path.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        false
-    });
-    assert!(killed, "Chromium was started");
+    // Kill the main Chromium process once it loads pages.
+    let (pid, _) = main_chromium(tmp.path(), &chromium_seen).expect("Chromium was started");
+    // SAFETY: a process of this test's own Chromium, found by its profile path.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
     let output = scan.wait_with_output().unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).expect("a report");
     let site = &report["sites"][0];
@@ -508,6 +493,24 @@ fn a_killed_chromium_is_started_again_and_the_crawl_goes_on() {
         0,
         "profiles left"
     );
+}
+
+/// The main process of a scan's Chromium whose profile is below `path`, once it loads pages
+/// (`seen`): pid and command line; `None` when there is none within 30 s. Helpers carry
+/// `--type=`; Debian's /usr/bin/chromium is a shell script that execs the real one.
+fn main_chromium(path: &Path, seen: &AtomicBool) -> Option<(i32, String)> {
+    (0..600).find_map(|_| {
+        let main = processes_with_pid(path).into_iter().find(|(_, cmdline)| {
+            cmdline.contains("--remote-debugging-port")
+                && !cmdline.contains("--type=")
+                && !cmdline.starts_with("/bin/sh")
+        });
+        if main.is_some() && seen.load(Ordering::Relaxed) {
+            return main;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        None
+    })
 }
 
 /// Processes whose command line mentions `path`: pid and command line.
@@ -1066,5 +1069,63 @@ fn documents_that_never_finish_loading_are_recorded_as_hung() {
     for fine in [url.clone(), format!("{url}fine")] {
         let page = support::page(site, &fine).unwrap();
         assert!(page["browser"]["error"].is_null(), "{page}");
+    }
+}
+
+#[test]
+fn chromium_gets_each_list_of_features_once_with_every_item() {
+    static PAGES: &[(&str, &str)] = &[
+        ("/a", "<!doctype html><title>A</title>"),
+        ("/b", "<!doctype html><title>B</title>"),
+    ];
+    let (url, chromium_seen) = serve_pages(PAGES, 500);
+    let tmp = tempfile::tempdir().unwrap();
+    let scan = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args(["scan", &url, "--engine", "chromium", "--tabs", "1"])
+        .args(["--concurrency", "1", "--format", "json", "-q"])
+        // A list the user adds joins the others too.
+        .arg("--browser-arg=--disable-features=AcceptCHFrame")
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The command line of the main Chromium process, read while it loads pages.
+    let (pid, _) = main_chromium(tmp.path(), &chromium_seen).expect("Chromium was started");
+    let argv: Vec<String> = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .unwrap()
+        .split(|b| *b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let output = scan.wait_with_output().unwrap();
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{output:?}");
+    for list in ["--disable-features=", "--enable-features="] {
+        let given: Vec<&String> = argv.iter().filter(|a| a.starts_with(list)).collect();
+        assert_eq!(given.len(), 1, "{list} once: {argv:?}");
+    }
+    let disabled = argv
+        .iter()
+        .find_map(|a| a.strip_prefix("--disable-features="))
+        .unwrap_or_default();
+    let disabled: Vec<&str> = disabled.split(',').collect();
+    for feature in [
+        "TranslateUI",
+        "Translate",
+        "OptimizationHints",
+        "MediaRouter",
+        "AutofillServerCommunication",
+        "IsolateOrigins",
+        "site-per-process",
+        "AcceptCHFrame",
+    ] {
+        assert!(disabled.contains(&feature), "{feature} in {disabled:?}");
+    }
+    // chromiumoxide's defaults that keep background tabs at full speed are still there.
+    for flag in [
+        "--disable-background-timer-throttling",
+        "--disable-renderer-backgrounding",
+        "--enable-automation",
+    ] {
+        assert!(argv.iter().any(|a| a == flag), "{flag}: {argv:?}");
     }
 }

@@ -37,14 +37,87 @@ const QUIET_FLAGS: &[&str] = &[
     "--disable-quic",
     "--disable-domain-reliability",
     "--disable-client-side-phishing-detection",
-    // Known fault (README): chromiumoxide adds `--disable-features=TranslateUI` after this one
-    // and Chromium keeps the last, so this list does not take effect; site isolation is off
-    // through `--disable-site-isolation-trials`.
+    // Joined with the other lists of features into one flag (see `command_line`).
     "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,IsolateOrigins,site-per-process",
     "--disable-site-isolation-trials",
     "--metrics-recording-only",
     "--password-store=basic",
 ];
+
+/// chromiumoxide's default flags (its `DEFAULT_ARGS`, after puppeteer's launcher), which this
+/// project passes itself (`disable_default_args`) so that they join its own flags in one
+/// command line without repeats: background tabs run at full speed (timers, renderers and
+/// occluded windows not throttled), no crash reports, no hang monitor, /dev/shm not needed,
+/// automation mode, English UI.
+const AUTOMATION_FLAGS: &[&str] = &[
+    "--disable-background-networking",
+    "--enable-features=NetworkService,NetworkServiceInProcess",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-breakpad",
+    "--disable-client-side-phishing-detection",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+    "--disable-features=TranslateUI",
+    "--disable-hang-monitor",
+    "--disable-ipc-flooding-protection",
+    "--disable-popup-blocking",
+    "--disable-prompt-on-repost",
+    "--disable-renderer-backgrounding",
+    "--disable-sync",
+    "--force-color-profile=srgb",
+    "--metrics-recording-only",
+    "--no-first-run",
+    "--enable-automation",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--enable-blink-features=IdleDetection",
+    "--lang=en_US",
+];
+
+/// Flags whose value is a comma-separated list that Chromium reads from its last occurrence
+/// only: every occurrence is joined into one.
+const LIST_FLAGS: &[&str] = &[
+    "disable-features",
+    "enable-features",
+    "disable-blink-features",
+    "enable-blink-features",
+];
+
+/// One command line from flags given in order (`--name` or `--name=value`): each name once,
+/// in the place it first appeared. The lists of [`LIST_FLAGS`] are joined (each item once);
+/// for any other flag given twice the later value wins, as in Chromium. Names come without
+/// their leading dashes (chromiumoxide adds them).
+fn command_line<'a>(flags: impl IntoIterator<Item = &'a str>) -> Vec<(String, Option<String>)> {
+    let mut line: Vec<(String, Option<String>)> = Vec::new();
+    for flag in flags {
+        let flag = flag.trim_start_matches('-');
+        let (name, value) = match flag.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (flag, None),
+        };
+        let Some(i) = line.iter().position(|(n, _)| n == name) else {
+            line.push((name.to_owned(), value.map(str::to_owned)));
+            continue;
+        };
+        let joined = match (&line[i].1, value) {
+            (Some(old), Some(new)) if LIST_FLAGS.contains(&name) => {
+                let mut items: Vec<&str> = old.split(',').collect();
+                for item in new.split(',') {
+                    if !items.contains(&item) {
+                        items.push(item);
+                    }
+                }
+                Some(items.join(","))
+            }
+            (old, None) if LIST_FLAGS.contains(&name) => old.clone(),
+            (_, new) => new.map(str::to_owned),
+        };
+        line[i].1 = joined;
+    }
+    line
+}
 
 /// The Chromium to run: `--chromium PATH`, else `$CHROME`, else the first of the usual names
 /// on `PATH`.
@@ -492,10 +565,15 @@ fn configure(settings: &BrowserSettings, profile: &Path) -> Result<BrowserConfig
     if settings.no_sandbox {
         builder = builder.no_sandbox();
     }
-    // chromiumoxide adds the leading `--` itself.
-    let flags = QUIET_FLAGS.iter().map(|f| f.to_string());
-    for flag in flags.chain(settings.args.iter().cloned()) {
-        builder = builder.arg(flag.trim_start_matches('-').to_owned());
+    // chromiumoxide would add its defaults as separate flags, its `--disable-features` beside
+    // ours (and Chromium keeps only the last): they are passed here, joined with ours.
+    builder = builder.disable_default_args();
+    let flags = AUTOMATION_FLAGS.iter().chain(QUIET_FLAGS).copied();
+    for (name, value) in command_line(flags.chain(settings.args.iter().map(String::as_str))) {
+        builder = match value {
+            Some(value) => builder.arg((name.as_str(), value.as_str())),
+            None => builder.arg(name),
+        };
     }
     builder.build()
 }
@@ -545,5 +623,61 @@ fn kill(pid: i32) {
     // SAFETY: sending a signal to a process id we found running with our profile's path.
     unsafe {
         libc::kill(pid, libc::SIGKILL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_of_features_given_twice_are_joined_into_one_flag() {
+        let line = command_line([
+            "--disable-features=TranslateUI",
+            "--no-first-run",
+            "--lang=en_US",
+            "--disable-features=Translate,IsolateOrigins",
+            "--host-resolver-rules=MAP * 127.0.0.1:1, EXCLUDE 127.0.0.1",
+            "--disable-features=TranslateUI,site-per-process",
+            "--lang=nl",
+        ]);
+        let value = |name: &str| {
+            let found: Vec<_> = line.iter().filter(|(n, _)| n == name).collect();
+            assert_eq!(found.len(), 1, "{name} once: {line:?}");
+            found[0].1.clone()
+        };
+        assert_eq!(
+            value("disable-features").as_deref(),
+            Some("TranslateUI,Translate,IsolateOrigins,site-per-process")
+        );
+        assert_eq!(value("lang").as_deref(), Some("nl"), "the later one wins");
+        assert_eq!(value("no-first-run"), None);
+        assert_eq!(
+            value("host-resolver-rules").as_deref(),
+            Some("MAP * 127.0.0.1:1, EXCLUDE 127.0.0.1")
+        );
+        assert_eq!(
+            line[0].0, "disable-features",
+            "in the place it first appeared"
+        );
+    }
+
+    #[test]
+    fn the_project_flags_and_chromiumoxides_defaults_make_one_disable_features() {
+        let line = command_line(AUTOMATION_FLAGS.iter().chain(QUIET_FLAGS).copied());
+        let features: Vec<_> = line
+            .iter()
+            .filter(|(n, _)| n == "disable-features")
+            .collect();
+        assert_eq!(features.len(), 1);
+        let items: Vec<&str> = features[0].1.as_deref().unwrap_or("").split(',').collect();
+        for item in [
+            "TranslateUI",
+            "IsolateOrigins",
+            "site-per-process",
+            "Translate",
+        ] {
+            assert!(items.contains(&item), "{item} in {items:?}");
+        }
     }
 }
