@@ -679,6 +679,15 @@ fn a_ca_file_without_a_certificate_is_refused_before_the_scan() {
             "broken.pem",
             "-----BEGIN CERTIFICATE-----\n!!! not base64 !!!\n-----END CERTIFICATE-----\n",
         ),
+        // Valid base64 that is no certificate: text, and a private key's DER in the block.
+        (
+            "text.pem",
+            "-----BEGIN CERTIFICATE-----\nVGhpcyBpcyBub3QgYSBjZXJ0aWZpY2F0ZS4=\n-----END CERTIFICATE-----\n",
+        ),
+        (
+            "key-in-certificate.pem",
+            "-----BEGIN CERTIFICATE-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END CERTIFICATE-----\n",
+        ),
     ];
     for (name, text) in cases {
         let path = tmp.path().join(name);
@@ -696,4 +705,26 @@ fn a_ca_file_without_a_certificate_is_refused_before_the_scan() {
     let cert = rcgen::generate_simple_self_signed(vec!["mail.example".into()]).unwrap();
     std::fs::write(&sink_ca, cert.cert.pem()).unwrap();
     assert!(resolve(request(&sink_ca), &EmailConfig::default()).is_ok());
+    // A good certificate does not carry a bad one after it.
+    let mixed = tmp.path().join("mixed.pem");
+    std::fs::write(&mixed, format!("{}{}", cert.cert.pem(), cases[4].1)).unwrap();
+    let e = resolve(request(&mixed), &EmailConfig::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("mixed.pem") && e.contains("block 2"), "{e}");
+    // The scan refuses it before anything is scanned: nothing listens at the target.
+    trackaudit()
+        .args([
+            "scan",
+            "http://127.0.0.1:9/",
+            "--email-to",
+            "fg@school.example",
+        ])
+        .args(["--email-from", "audit@school.example"])
+        .env("TRACKAUDIT_SMTP_URL", "smtps://mail.example")
+        .env("TRACKAUDIT_SMTP_CA_FILE", &mixed)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("mixed.pem"))
+        .stderr(predicates::str::contains("not an X.509 certificate"));
 }

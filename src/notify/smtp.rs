@@ -132,9 +132,10 @@ impl SmtpSettings {
     /// Trust the certificates of a PEM file too (at most 1 MiB).
     ///
     /// # Errors
-    /// [`Error::Config`] when the file holds no `CERTIFICATE` block or a block that does not
-    /// decode (lettre's parser accepts a file with none, and the mail would then fail later
-    /// with a vaguer TLS error); the file's own read errors.
+    /// [`Error::Config`] when the file holds no `CERTIFICATE` block, a block that does not
+    /// decode, or one whose content is not an X.509 certificate (lettre's parser accepts a file
+    /// with none, and the mail would then fail later with a vaguer TLS error); the file's own
+    /// read errors.
     pub fn with_ca_file(mut self, path: &Path) -> Result<SmtpSettings, Error> {
         use rustls_pki_types::{CertificateDer, pem::PemObject};
         let pem = crate::files::read_bounded(path, crate::files::MAX_CONFIG_BYTES)?;
@@ -146,6 +147,16 @@ impl SmtpSettings {
             .map_err(|e| not_pem(e.to_string()))?;
         if certificates.is_empty() {
             return Err(not_pem("no BEGIN CERTIFICATE block".into()));
+        }
+        // A block of valid base64 can still hold anything: each must be an X.509 certificate
+        // that rustls can take as a root (the same parse it makes when it trusts one).
+        for (n, certificate) in certificates.iter().enumerate() {
+            if let Err(e) = webpki::anchor_from_trusted_cert(certificate) {
+                let which = n + 1;
+                return Err(not_pem(format!(
+                    "CERTIFICATE block {which} is not an X.509 certificate ({e})"
+                )));
+            }
         }
         Certificate::from_pem(&pem).map_err(|e| not_pem(e.to_string()))?;
         self.ca_pem = Some(pem);
