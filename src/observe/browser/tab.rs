@@ -251,6 +251,15 @@ async fn visit(
         Ok(v) => page.cookies = cookies(&v),
         Err(e) => tracing::info!("{url}: reading cookies failed: {e}"),
     }
+    // A document whose load event never came (a subresource that never answers) was cut off
+    // at --page-wait: what it did until then is recorded, and that it hung (its tab
+    // is not reused).
+    if error.is_none() && !recorder.loaded {
+        let wait = settings.page_wait.as_secs_f64();
+        error = Some(format!(
+            "the page hung: it did not finish loading within {wait} s (--page-wait)"
+        ));
+    }
     // Leave the page for a blank one before the tab takes the next page, so that the page's
     // late events end up in its own record and the next page starts in an empty tab. A tab
     // that does not get there is closed.
@@ -267,14 +276,6 @@ async fn visit(
     page.chains = (0..recorder.requests.len())
         .map(|i| recorder.initiator_chain(i, MAX_CHAIN))
         .collect();
-    // A document whose load event never came (a subresource that never answers) was cut off
-    // at --page-wait: what it did until then is recorded, and that it hung.
-    if error.is_none() && !recorder.loaded {
-        let wait = settings.page_wait.as_secs_f64();
-        error = Some(format!(
-            "the page hung: it did not finish loading within {wait} s (--page-wait)"
-        ));
-    }
     page.blocked_cookies = recorder.blocked_cookies();
     page.storage = std::mem::take(&mut recorder.storage);
     page.requests = recorder.requests;
