@@ -1129,3 +1129,56 @@ fn chromium_gets_each_list_of_features_once_with_every_item() {
         assert!(argv.iter().any(|a| a == flag), "{flag}: {argv:?}");
     }
 }
+
+#[test]
+fn requests_of_every_kind_of_worker_are_recorded() {
+    use axum::response::IntoResponse;
+    // A page that starts a dedicated, a shared and a service worker, each of which calls a
+    // third party as it starts.
+    let app = axum::Router::new().fallback(|uri: axum::http::Uri| async move {
+        let script = |kind: &str| {
+            let body = format!(
+                "fetch('https://api.thirdparty-test.example/{kind}-worker-ping').catch(() => {{}});"
+            );
+            (
+                [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+                body,
+            )
+        };
+        match uri.path() {
+            "/dedicated.js" => script("dedicated").into_response(),
+            "/shared.js" => script("shared").into_response(),
+            "/service.js" => script("service").into_response(),
+            _ => axum::response::Html(
+                "<!doctype html><title>Workers</title><script>new Worker('/dedicated.js');\
+                 new SharedWorker('/shared.js');\
+                 navigator.serviceWorker.register('/service.js');</script>",
+            )
+            .into_response(),
+        }
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let third = thirdparty::start();
+    let mut args = vec![url.clone(), "--engine".into(), "chromium".into()];
+    args.extend(third.browser_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (_, report) = scan_json(&args);
+    let received = third.requests();
+    let site = &report["sites"][0];
+    let recorded: Vec<&str> = all_evidence(site)
+        .iter()
+        .filter(|e| e["seen_by"] == "browser")
+        .filter_map(|e| e["url"].as_str())
+        .collect();
+    for kind in ["dedicated", "shared", "service"] {
+        let ping = format!("api.thirdparty-test.example/{kind}-worker-ping");
+        assert!(
+            received.contains(&ping),
+            "the {kind} worker ran: {received:?}"
+        );
+        assert!(
+            recorded.iter().any(|u| u.ends_with(&ping)),
+            "the {kind} worker's request is in the report: {recorded:?}"
+        );
+    }
+}

@@ -4,7 +4,9 @@
 //! protocol definitions lag the installed Chromium: a message with a renamed field fails to parse
 //! and is dropped. Here every message is kept as JSON, and every frame and worker of a tab is
 //! auto-attached (`Target.setAutoAttach`, flattened sessions) with network events on, so requests
-//! of third-party iframes and workers are recorded too.
+//! of third-party iframes and workers are recorded too. A shared worker belongs to no page (the
+//! browser, not a tab, auto-attaches it): it is recorded with the tab that last loaded a
+//! document of its origin.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +35,9 @@ struct Shared {
     /// Session id → the sink of the tab it belongs to (a tab's own session and every frame and
     /// worker session attached below it).
     sinks: Mutex<HashMap<String, mpsc::UnboundedSender<Event>>>,
+    /// A tab's own session → the origin of its top document and when it was loaded (a count
+    /// of navigations), so a shared worker can be given to the tab that created it.
+    origins: Mutex<HashMap<String, (String, u64)>>,
     /// Messages that were not valid protocol JSON.
     parse_errors: AtomicU64,
     /// The connection ended (the browser exited or crashed).
@@ -64,6 +69,7 @@ impl Cdp {
         let shared = Arc::new(Shared {
             pending: Mutex::new(HashMap::new()),
             sinks: Mutex::new(HashMap::new()),
+            origins: Mutex::new(HashMap::new()),
             parse_errors: AtomicU64::new(0),
             closed: std::sync::atomic::AtomicBool::new(false),
             next_id: AtomicU64::new(1),
@@ -76,6 +82,12 @@ impl Cdp {
             }
         });
         let cdp = Cdp { out, shared };
+        // Shared workers are attached by the browser, not by the tab whose page made them.
+        let workers = json!({
+            "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
+            "filter": [{"type": "shared_worker"}],
+        });
+        cdp.fire(None, "Target.setAutoAttach", workers);
         let reader = cdp.clone();
         tokio::spawn(async move {
             while let Some(message) = read.next().await {
@@ -132,8 +144,13 @@ impl Cdp {
             .and_then(Value::as_str)
             .map(str::to_owned);
         let params = message.get("params").cloned().unwrap_or(Value::Null);
-        if method == "Target.attachedToTarget" {
-            self.adopt_child(session.as_deref(), &params);
+        match (method, session.as_deref()) {
+            ("Target.attachedToTarget", Some(parent)) => self.adopt_child(parent, &params),
+            ("Target.attachedToTarget", None) => self.adopt_shared_worker(&params),
+            ("Page.frameNavigated", Some(tab)) if params["frame"]["parentId"].is_null() => {
+                self.note_origin(tab, &params["frame"]["url"]);
+            }
+            _ => {}
         }
         let Some(session_id) = &session else { return };
         let sink = lock(&self.shared.sinks).get(session_id).cloned();
@@ -149,8 +166,7 @@ impl Cdp {
     /// A frame or worker was attached below a tab: route its events to the tab, turn on its
     /// network events and its own auto-attach, then let it run. Sent from the reader without
     /// waiting, in order, so nothing runs before the network is recorded.
-    fn adopt_child(&self, parent: Option<&str>, params: &Value) {
-        let Some(parent) = parent else { return };
+    fn adopt_child(&self, parent: &str, params: &Value) {
         let Some(child) = params.get("sessionId").and_then(Value::as_str) else {
             return;
         };
@@ -168,6 +184,50 @@ impl Cdp {
         self.fire(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
     }
 
+    /// A shared worker the browser attached: it goes to the tab that last loaded a document of
+    /// its origin (a shared worker is same-origin with the page that made it), with the attach
+    /// event its recorder would have had from its own session; with no such tab it just runs.
+    fn adopt_shared_worker(&self, params: &Value) {
+        let Some(child) = params.get("sessionId").and_then(Value::as_str) else {
+            return;
+        };
+        let origin = params["targetInfo"]["url"]
+            .as_str()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization());
+        let tab = origin.and_then(|origin| {
+            let origins = lock(&self.shared.origins);
+            let latest = origins.iter().filter(|(_, (o, _))| *o == origin);
+            latest
+                .max_by_key(|(_, (_, n))| *n)
+                .map(|(tab, _)| tab.clone())
+        });
+        let sink = tab.and_then(|tab| Some((lock(&self.shared.sinks).get(&tab)?.clone(), tab)));
+        let Some((sink, tab)) = sink else {
+            self.fire(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
+            return;
+        };
+        let _ = sink.send(Event {
+            session: Some(tab.clone()),
+            method: "Target.attachedToTarget".into(),
+            params: params.clone(),
+        });
+        self.adopt_child(&tab, params);
+    }
+
+    /// The top document of the tab of `session` is now at `url`.
+    fn note_origin(&self, session: &str, url: &Value) {
+        let Some(url) = url.as_str().and_then(|u| url::Url::parse(u).ok()) else {
+            return;
+        };
+        if !lock(&self.shared.sinks).contains_key(session) {
+            return;
+        }
+        let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let origin = url.origin().ascii_serialization();
+        lock(&self.shared.origins).insert(session.to_owned(), (origin, n));
+    }
+
     /// Route the events of `session` (and of everything attached below it) to `sink`.
     pub fn route(&self, session: &str, sink: mpsc::UnboundedSender<Event>) {
         lock(&self.shared.sinks).insert(session.to_owned(), sink);
@@ -175,7 +235,9 @@ impl Cdp {
 
     /// Stop routing every session whose sink is `sink`'s channel.
     pub fn unroute(&self, sink: &mpsc::UnboundedSender<Event>) {
-        lock(&self.shared.sinks).retain(|_, s| !s.same_channel(sink));
+        let mut sinks = lock(&self.shared.sinks);
+        sinks.retain(|_, s| !s.same_channel(sink));
+        lock(&self.shared.origins).retain(|session, _| sinks.contains_key(session));
     }
 
     /// Send a command and forget the answer.
@@ -222,12 +284,12 @@ fn encode(id: u64, session: Option<&str>, method: &str, params: Value) -> String
     message.to_string()
 }
 
-/// Attach to every frame and worker below a target, paused until its network is recorded.
 /// Whether an attached target (`Target.attachedToTarget` params) is an out-of-process frame.
 pub fn is_frame(params: &Value) -> bool {
     params["targetInfo"]["type"] == "iframe"
 }
 
+/// Attach to every frame and worker below a target, paused until its network is recorded.
 pub fn auto_attach() -> Value {
     json!({"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true})
 }
