@@ -194,8 +194,11 @@ pub type Made = (ConsentChoice, Option<Vec<u8>>);
 /// is loaded (`--consent accept|reject`, and each state of `--consent all`): on the banner of
 /// `url`, found by `rules`.
 pub struct FirstChoice {
+    /// The site's start page, whose banner the choice is made on.
     pub url: Url,
+    /// The consent platforms' rules (`tracker-lists/cmp.toml`) the banner is looked for by.
     pub rules: Vec<crate::lists::CmpRule>,
+    /// `accept` or `reject`.
     pub state: ConsentState,
     /// Take a PNG screenshot of the banner before the click.
     pub screenshot: bool,
