@@ -64,6 +64,8 @@ pub struct Recorder {
     /// Requests still in flight, responses whose extra info has not arrived yet, and attached
     /// frames that have not fired their load event yet.
     inflight: HashSet<String>,
+    /// Requests left out of the record (Chromium's own favicon request).
+    left_out: HashSet<String>,
     /// Requests whose response extra info arrived.
     extra_info: HashSet<String>,
     pub last_activity: Option<Instant>,
@@ -99,6 +101,14 @@ impl Recorder {
 
     pub fn handle(&mut self, event: Event) {
         let p = &event.params;
+        // The events of a request left out are no activity of the page either.
+        if event.method.starts_with("Network.")
+            && p["requestId"]
+                .as_str()
+                .is_some_and(|id| self.left_out.contains(id))
+        {
+            return;
+        }
         let is_root = event.session.as_deref() == Some(self.root_session.as_str());
         match event.method.as_str() {
             "Network.requestWillBeSent" => self.request(event.session.as_deref(), p),
@@ -198,10 +208,11 @@ impl Recorder {
             self.malformed += 1;
             return;
         };
-        self.touch();
         if is_implicit_favicon(url, p) {
+            self.left_out.insert(id.to_owned());
             return;
         }
+        self.touch();
         if let Some(&i) = self.by_id.get(id) {
             // The same id again is a redirect hop (its response came with this event), or the
             // same navigation reported by the parent frame's session and the frame's own.
@@ -443,6 +454,16 @@ mod tests {
             .collect();
         assert_eq!(kinds, ["Fetch", "Image"]);
         assert_eq!(r.inflight(), 2, "the left-out request is not waited for");
+        let before = r.last_activity;
+        r.handle(event(
+            "Network.responseReceived",
+            json!({"requestId": "1", "response": {"status": 404}, "hasExtraInfo": true}),
+        ));
+        assert_eq!(
+            r.last_activity, before,
+            "its response is no activity of the page"
+        );
+        assert_eq!(r.inflight(), 2);
     }
 
     #[test]
