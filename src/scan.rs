@@ -826,7 +826,8 @@ fn renderer(
             Box::pin(async move {
                 // A stop ends the page's load at once, with what the browser recorded so far.
                 let rendered = browser.render(&url, is_start, &cancel).await;
-                // Chromium could not be started for the site: the static reading stands alone.
+                // Chromium could not be started for the site, or a stop came before the page was
+                // loaded: the static reading stands alone.
                 let Some(mut rendered) = rendered else {
                     return Analysis {
                         links: Vec::new(),

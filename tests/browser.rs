@@ -1182,3 +1182,40 @@ fn requests_of_every_kind_of_worker_are_recorded() {
         );
     }
 }
+
+/// The rendered page is read in a world of its own: a page that replaces `JSON.stringify` (or
+/// other globals the read uses) keeps its title, final URL and script-built links.
+#[test]
+fn a_page_that_replaces_the_globals_the_read_uses_is_read_all_the_same() {
+    let (addr, _) = recording_server(|path| match path {
+        "/" => "<!doctype html><title>Home</title><a href=\"/fake\">fake</a>".to_owned(),
+        "/fake" => "<!doctype html><title>Real title</title><body><script>\
+             JSON.stringify = () => '[\"FAKE\"]'; Object.keys = () => ['FAKE'];\
+             const a = document.createElement('a'); a.href = '/built-by-script';\
+             a.textContent = 'x'; document.body.appendChild(a);\
+             localStorage.setItem('real_key', 'v');</script></body>"
+            .to_owned(),
+        other => format!("<!doctype html><title>{other}</title>"),
+    });
+    let url = format!("http://{addr}/");
+    let (_, report) = scan_json(&[&url, "--engine", "chromium", "--tabs", "1"]);
+    let site = &report["sites"][0];
+    let page = support::page(site, &format!("{url}fake")).expect("the page is listed");
+    assert_eq!(page["title"], "Real title", "{page}");
+    assert_eq!(page["browser"]["final_url"], format!("{url}fake"), "{page}");
+    assert!(
+        support::page(site, &format!("{url}built-by-script")).is_some(),
+        "the link built by script is followed: {:#}",
+        site["pages"]
+    );
+    let keys: Vec<&str> = site["storage"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["key"].as_str())
+        .collect();
+    assert!(
+        keys.contains(&"real_key") && !keys.contains(&"FAKE"),
+        "{keys:?}"
+    );
+}

@@ -309,9 +309,10 @@ impl SiteBrowser {
     /// Load one page in a tab (one left by an earlier page when there is one) and record what
     /// happens; with `screenshot`, take a PNG screenshot of it too. When Chromium died
     /// meanwhile, it is started again (a fresh profile) and the page loaded once more. When
-    /// `stop` is cancelled, the page ends at once with what was recorded until then and the
-    /// error [`tab::STOPPED`]. `None` when Chromium could not be started for
-    /// this site: the page has no browser reading, and [`SiteBrowser::shutdown`] says why.
+    /// `stop` is cancelled, a page loading ends at once with what was recorded until then and
+    /// the error [`tab::STOPPED`], and one not loaded yet gets no browser reading (`None`).
+    /// `None` too when Chromium could not be started for this site: the page has no browser
+    /// reading, and [`SiteBrowser::shutdown`] says why.
     pub async fn render(
         &self,
         url: &Url,
@@ -322,12 +323,12 @@ impl SiteBrowser {
             return Some(closed());
         };
         if stop.is_cancelled() {
-            return Some(stopped());
+            return None;
         }
         for attempt in 0..2 {
             let connection = tokio::select! {
                 connection = self.connection() => connection,
-                _ = stop.cancelled() => return Some(stopped()),
+                _ = stop.cancelled() => return None,
             };
             let (cdp, generation) = match connection {
                 Ok(connection) => connection,
@@ -459,13 +460,6 @@ fn started(launched: Result<Instance, String>) -> Slot {
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn stopped() -> RenderedPage {
-    RenderedPage {
-        error: Some(tab::STOPPED.into()),
-        ..RenderedPage::default()
-    }
 }
 
 fn closed() -> RenderedPage {

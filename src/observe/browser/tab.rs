@@ -194,12 +194,9 @@ async fn visit(
     if recorder.crashed {
         error = Some("the page crashed the browser's renderer".into());
     } else if error.is_none() {
-        let read = cdp.call(
-            s,
-            "Runtime.evaluate",
-            json!({"expression": READ_DOM, "returnByValue": true}),
-            timeout,
-        );
+        // In an isolated world, like the storage keys: a page that replaces `JSON.stringify`
+        // or the like cannot change or break the read.
+        let read = read_main_frame(cdp, &session, READ_DOM, timeout);
         match drain_while(&mut recorder, events, stop, read).await {
             Ok(v) => read_dom(&v, &mut page),
             Err(e) => error = Some(unanswered(cdp, &e)),
@@ -363,20 +360,48 @@ async fn read_frames_storage(
         }
         stack.extend(node["childFrames"].as_array().into_iter().flatten());
     }
-    let reads = frames.iter().map(|frame| async move {
-        let params = json!({"frameId": frame, "worldName": "trackaudit"});
-        let world = cdp
-            .call(s, "Page.createIsolatedWorld", params, timeout)
-            .await?;
-        let context = world["executionContextId"]
-            .as_i64()
-            .ok_or("no execution context for the frame")?;
-        let params =
-            json!({"expression": READ_STORAGE, "contextId": context, "returnByValue": true});
-        cdp.call(s, "Runtime.evaluate", params, timeout).await
-    });
+    let reads = frames
+        .iter()
+        .map(|frame| evaluate_isolated(cdp, session, frame, READ_STORAGE, timeout));
     let answers = futures::future::join_all(reads).await;
     Ok(answers.into_iter().filter_map(Result::ok).collect())
+}
+
+/// Evaluate `expression` in an isolated world of the session's main frame.
+async fn read_main_frame(
+    cdp: &Cdp,
+    session: &str,
+    expression: &str,
+    timeout: Duration,
+) -> Result<Value, String> {
+    let tree = cdp
+        .call(Some(session), "Page.getFrameTree", json!({}), timeout)
+        .await?;
+    let frame = tree["frameTree"]["frame"]["id"]
+        .as_str()
+        .ok_or("no main frame in the frame tree")?;
+    evaluate_isolated(cdp, session, frame, expression, timeout).await
+}
+
+/// Evaluate `expression` (its value returned as JSON) in a world of `frame` of its own: it sees
+/// the frame's DOM and storage, not the globals the page's scripts defined or replaced.
+async fn evaluate_isolated(
+    cdp: &Cdp,
+    session: &str,
+    frame: &str,
+    expression: &str,
+    timeout: Duration,
+) -> Result<Value, String> {
+    let s = Some(session);
+    let params = json!({"frameId": frame, "worldName": "trackaudit"});
+    let world = cdp
+        .call(s, "Page.createIsolatedWorld", params, timeout)
+        .await?;
+    let context = world["executionContextId"]
+        .as_i64()
+        .ok_or("no execution context for the frame")?;
+    let params = json!({"expression": expression, "contextId": context, "returnByValue": true});
+    cdp.call(s, "Runtime.evaluate", params, timeout).await
 }
 
 /// Record events while waiting for `call`.
