@@ -18,7 +18,7 @@ use crate::classify::Classified;
 use crate::lists::platforms::PlatformIdx;
 use crate::lists::{ExternalMatch, Lists, ServiceIdx};
 use crate::observe::browser::{
-    BlockedCookie, BrowserCookie, RenderedPage, StorageItem, cookie_url,
+    BlockedCookie, BrowserCookie, MAX_NAME_BYTES, RenderedPage, StorageItem, cookie_url,
 };
 use crate::observe::{EvidenceKind, Form, PageObservations};
 use crate::report::model::{
@@ -33,10 +33,16 @@ use crate::vocab::{ConsentState, SeenBy};
 const EVIDENCE_PER_SERVICE: usize = 20;
 const EVIDENCE_PER_HOST: usize = 5;
 /// Cookies, storage keys and refused cookies recorded per site at most, each.
-const MAX_COOKIES: usize = 1000;
+pub const MAX_COOKIES: usize = 1000;
 /// Third-party hosts recorded per site at most; later ones are counted. A large university site
 /// has a few hundred; each host costs a report entry and, unknown, a finding.
 pub const MAX_THIRD_PARTIES: usize = 1000;
+/// Distinct cookies, storage keys and refused cookies left out that a site counts at most, each.
+const MAX_LEFT_OUT_COUNTED: usize = 100_000;
+/// The lists of what the browser stores, as indexes of `SiteAudit::stored_left_out`.
+const STORAGE: usize = 0;
+const BLOCKED: usize = 1;
+const COOKIES: usize = 2;
 
 pub type PageUrl = Arc<str>;
 
@@ -133,6 +139,20 @@ pub struct SiteFacts {
     /// Pages loaded in the browser, and the requests they made.
     pub browser_pages: usize,
     pub browser_requests: usize,
+    /// What the browser saw and the caps left out of `cookies`, `storage` and
+    /// `blocked_cookies`, and the names and keys shortened in them; filled in by `finish`.
+    pub stored_left_out: StoredLeftOut,
+}
+
+/// Cookies, storage keys and refused cookies the browser saw that are not in the report (the
+/// caps of 500 a page and [`MAX_COOKIES`] a site), each counted once; and the cookie names and
+/// storage keys longer than [`MAX_NAME_BYTES`], shortened in it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct StoredLeftOut {
+    pub cookies: usize,
+    pub storage: usize,
+    pub blocked_cookies: usize,
+    pub shortened: usize,
 }
 
 impl SiteFacts {
@@ -222,6 +242,13 @@ pub struct SiteAudit<'l> {
     /// Hashes of the hosts left out by [`MAX_THIRD_PARTIES`], so each is counted once (8 bytes
     /// a host, not the host's text).
     hosts_left_out: HashSet<u64>,
+    /// The identities ([`StorageItem::identity`], [`BlockedCookie::identity`], or a cookie's
+    /// name, domain and path hashed) of what was left out of the site's lists, and of what is
+    /// in them: a key one page left out and another kept is not counted.
+    stored_left_out: [HashSet<u64>; 3],
+    stored_kept: [HashSet<u64>; 2],
+    /// The most keys an end-of-page read did not return from one storage.
+    storage_unread: usize,
     /// Links to privacy and cookie statements, counted by the pages that link them.
     statement_links: crate::statement::Candidates,
     /// The page (as shown) first seen with each content hash.
@@ -311,6 +338,9 @@ impl<'l> SiteAudit<'l> {
             },
             seen_on_page: HashSet::new(),
             hosts_left_out: HashSet::new(),
+            stored_left_out: Default::default(),
+            stored_kept: Default::default(),
+            storage_unread: 0,
             statement_links: crate::statement::Candidates::default(),
             by_content: HashMap::new(),
             alias_of: HashMap::new(),
@@ -671,6 +701,30 @@ impl<'l> SiteAudit<'l> {
         for blocked in &rendered.blocked_cookies {
             self.add_blocked_cookie(page_url, blocked);
         }
+        let left_out = &rendered.left_out;
+        self.left_out(STORAGE, left_out.storage.iter().copied());
+        self.left_out(BLOCKED, left_out.blocked_cookies.iter().copied());
+        self.storage_unread = self.storage_unread.max(left_out.storage_unread);
+    }
+
+    /// Count identities left out of a list (`STORAGE`, `BLOCKED`, `COOKIES`), each once.
+    fn left_out(&mut self, list: usize, identities: impl Iterator<Item = u64>) {
+        let set = &mut self.stored_left_out[list];
+        for identity in identities {
+            if set.len() >= MAX_LEFT_OUT_COUNTED {
+                break;
+            }
+            set.insert(identity);
+        }
+    }
+
+    /// A name or key as the report shows it: shortened past [`MAX_NAME_BYTES`] (counted).
+    fn shown_name(&mut self, name: &str) -> String {
+        let shown = crate::observe::shorten(name, MAX_NAME_BYTES);
+        if shown != name.trim() {
+            self.facts.stored_left_out.shortened += 1;
+        }
+        shown
     }
 
     /// A page of the site loaded again in another consent state (`--consent all`): its
@@ -713,14 +767,20 @@ impl<'l> SiteAudit<'l> {
         } else {
             StorageKind::Session
         };
-        let key = crate::observe::shorten(&item.key, 100);
+        let key = crate::observe::shorten(&item.key, MAX_NAME_BYTES);
         let storage = &self.facts.storage;
         let known = storage
             .iter()
             .any(|s| s.origin == item.origin && s.kind == kind && s.key == key);
-        if known || storage.len() >= MAX_COOKIES {
+        if known {
             return;
         }
+        if storage.len() >= MAX_COOKIES {
+            self.left_out(STORAGE, std::iter::once(item.identity()));
+            return;
+        }
+        self.stored_kept[STORAGE].insert(item.identity());
+        let key = self.shown_name(&item.key);
         let host = Url::parse(&item.origin)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
@@ -748,7 +808,7 @@ impl<'l> SiteAudit<'l> {
         } else {
             BlockedAction::Send
         };
-        let name = crate::observe::shorten(&blocked.name, 100);
+        let name = crate::observe::shorten(&blocked.name, MAX_NAME_BYTES);
         let list = &self.facts.blocked_cookies;
         let known = list.iter().any(|b| {
             b.name == name
@@ -756,9 +816,14 @@ impl<'l> SiteAudit<'l> {
                 && b.action == action
                 && b.reasons == blocked.reasons
         });
-        if known || list.len() >= MAX_COOKIES {
+        if known {
             return;
         }
+        if list.len() >= MAX_COOKIES {
+            self.left_out(BLOCKED, std::iter::once(blocked.identity()));
+            return;
+        }
+        self.stored_kept[BLOCKED].insert(blocked.identity());
         let (party, service) = self.party_and_service(&domain, "/", &blocked.name);
         self.facts.blocked_cookies.push(BlockedCookieReport {
             name,
@@ -782,6 +847,7 @@ impl<'l> SiteAudit<'l> {
             c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path
         });
         if let Some(i) = known {
+            self.credit_setter(i, page, cookie, state);
             let states = &mut self.facts.cookies[i].consent;
             if let Some(state) = state.filter(|s| !states.contains(s)) {
                 states.push(state);
@@ -798,6 +864,11 @@ impl<'l> SiteAudit<'l> {
             return;
         }
         if self.facts.cookies.len() >= MAX_COOKIES {
+            let identity = (&cookie.name, &cookie.domain, &cookie.path);
+            self.left_out(
+                COOKIES,
+                std::iter::once(crate::observe::browser::hash(&identity)),
+            );
             return;
         }
         let (party, service) = self.party_and_service(&cookie.domain, &cookie.path, &cookie.name);
@@ -808,8 +879,9 @@ impl<'l> SiteAudit<'l> {
             let now = time::OffsetDateTime::now_utc().unix_timestamp() as f64;
             ((at - now) / 86_400.0).ceil().max(0.0) as u64
         });
+        let name = self.shown_name(&cookie.name);
         let report = CookieReport {
-            name: crate::observe::shorten(&cookie.name, 100),
+            name,
             domain: cookie.domain.clone(),
             path: cookie.path.clone(),
             expires_days,
@@ -820,6 +892,10 @@ impl<'l> SiteAudit<'l> {
             service: service.map(|s| services[s].id.clone()),
             tracking,
             page: page.to_string(),
+            set_by: cookie
+                .set_by
+                .as_deref()
+                .map(|u| crate::observe::shorten(u, 400)),
             consent: state.into_iter().collect(),
         };
         if let Some(service) = service {
@@ -838,6 +914,38 @@ impl<'l> SiteAudit<'l> {
         }
         self.facts.cookies.push(report);
         self.facts.cookie_services.push(service);
+    }
+
+    /// A cookie first found after a page that did not set it (a page loading beside its setter
+    /// in another tab read the shared profile first) goes to the page that did, once that
+    /// page's record comes in the same consent state; its evidence follows.
+    fn credit_setter(
+        &mut self,
+        i: usize,
+        page: &PageUrl,
+        cookie: &BrowserCookie,
+        state: Option<ConsentState>,
+    ) {
+        let report = &self.facts.cookies[i];
+        let same_state = report.consent.iter().copied().eq(state);
+        if cookie.set_by.is_none() || report.set_by.is_some() || !same_state {
+            return;
+        }
+        let before = cookie_evidence(report);
+        let report = &mut self.facts.cookies[i];
+        report.page = page.to_string();
+        report.set_by = cookie
+            .set_by
+            .as_deref()
+            .map(|u| crate::observe::shorten(u, 400));
+        let after = cookie_evidence(report);
+        if let Some(service) = self.facts.cookie_services[i] {
+            let facts = self.facts.services.entry(service).or_default();
+            facts.pages.insert(page.clone());
+            if let Some(evidence) = facts.evidence.iter_mut().find(|e| **e == before) {
+                *evidence = after;
+            }
+        }
     }
 
     /// The other services whose scripts are in a request's initiator chain.
@@ -994,6 +1102,14 @@ impl<'l> SiteAudit<'l> {
             (&a.name, &a.domain, a.action, &a.reasons)
                 .cmp(&(&b.name, &b.domain, b.action, &b.reasons))
         });
+        let [storage, blocked, cookies] = &self.stored_left_out;
+        let not_kept = |set: &HashSet<u64>, kept: &HashSet<u64>| set.difference(kept).count();
+        let left_out = &mut facts.stored_left_out;
+        // Keys a read did not return may be among those events counted: the larger count is
+        // the one known to be missing.
+        left_out.storage = not_kept(storage, &self.stored_kept[STORAGE]).max(self.storage_unread);
+        left_out.blocked_cookies = not_kept(blocked, &self.stored_kept[BLOCKED]);
+        left_out.cookies = cookies.len();
         self.facts
     }
 }
@@ -1019,7 +1135,7 @@ pub fn cookie_evidence(cookie: &CookieReport) -> Evidence {
         consent_gated: false,
         list_match: None,
         seen_by: SeenBy::Browser,
-        initiator: Vec::new(),
+        initiator: cookie.set_by.iter().cloned().collect(),
         consent: cookie.consent.first().copied(),
     }
 }

@@ -560,6 +560,10 @@ async fn scan_target(
         excluded_sample,
         observations_left_out: facts.pages.iter().map(|p| p.observations_left_out).sum(),
         third_parties_left_out: facts.third_parties_left_out,
+        cookies_left_out: facts.stored_left_out.cookies,
+        storage_left_out: facts.stored_left_out.storage,
+        blocked_cookies_left_out: facts.stored_left_out.blocked_cookies,
+        names_shortened: facts.stored_left_out.shortened,
         timed_out_after_s,
     };
     let browser_report = browser_stats.map(|stats| {

@@ -1219,3 +1219,144 @@ fn a_page_that_replaces_the_globals_the_read_uses_is_read_all_the_same() {
         "{keys:?}"
     );
 }
+
+/// What the browser stores past the caps of the report (500 storage keys a page, 100 bytes a
+/// name or key) is counted in the site's coverage, not dropped without a word.
+#[test]
+fn what_the_browser_stores_past_the_caps_is_counted_in_coverage() {
+    static PAGES: &[(&str, &str)] = &[(
+        "/many",
+        "<!doctype html><title>Many</title><script>\
+         localStorage.setItem('x'.repeat(150), '1');\
+         for (let i = 0; i < 650; i++) localStorage.setItem('k' + i, '1');\
+         document.cookie = 'c'.repeat(150) + '=1; path=/';</script>",
+    )];
+    let (url, _) = serve_pages(PAGES, 0);
+    let (_, report) = scan_json(&[&url, "--engine", "chromium", "--tabs", "1"]);
+    let site = &report["sites"][0];
+    let storage = site["storage"].as_array().cloned().unwrap_or_default();
+    assert_eq!(storage.len(), 500, "{:#}", site["coverage"]);
+    let coverage = &site["coverage"];
+    assert_eq!(coverage["storage_left_out"], 151, "{coverage:#}");
+    assert_eq!(coverage["names_shortened"], 2, "{coverage:#}");
+    assert!(coverage.get("cookies_left_out").is_none(), "{coverage:#}");
+    let long_key = storage
+        .iter()
+        .find(|s| s["key"].as_str().unwrap().starts_with("xxx"));
+    let long_key = long_key.expect("the long key is listed, shortened")["key"]
+        .as_str()
+        .unwrap();
+    assert!(
+        long_key.ends_with('…') && long_key.len() < 150,
+        "{long_key}"
+    );
+}
+
+/// With several tabs on one profile, a page that ends while its neighbours load finds their
+/// cookies too: each cookie is credited to the page whose response (`Set-Cookie`), script
+/// (`document.cookie`) or third-party frame set it, never to a neighbour.
+#[test]
+fn each_cookie_is_credited_to_the_page_that_set_it_with_several_tabs() {
+    let third = thirdparty::start();
+    // Page n sets `http_n` (its response) and `js_n` (its script), its third-party frame
+    // `whttp_n` and `wjs_n`; page 1 ends last (a slow image), page 4 first.
+    let app = axum::Router::new().fallback(|uri: axum::http::Uri| async move {
+        let path = uri.path().to_owned();
+        if path == "/slow" {
+            let ms: u64 = uri
+                .query()
+                .and_then(|q| q.strip_prefix("ms=")?.parse().ok())
+                .unwrap_or(0);
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            return axum::http::Response::builder()
+                .header("content-type", "image/gif")
+                .body(axum::body::Body::empty())
+                .unwrap();
+        }
+        let builder = axum::http::Response::builder().header("content-type", "text/html");
+        let Some(n) = path.strip_prefix("/p").and_then(|n| n.parse::<u64>().ok()) else {
+            let links: String = (1..=4)
+                .map(|n| format!("<a href=\"/p{n}\">{n}</a> "))
+                .collect();
+            let html = format!("<!doctype html><title>Home</title>{links}");
+            return builder.body(axum::body::Body::from(html)).unwrap();
+        };
+        let html = format!(
+            "<!doctype html><title>P{n}</title>\
+             <script>document.cookie = 'js_{n}=1; Max-Age=86400; Path=/';</script>\
+             <iframe src=\"https://widget.thirdparty-test.example/own-cookie?n={n}\"></iframe>\
+             <img src=\"/slow?ms={}\">",
+            4u64.saturating_sub(n) * 600
+        );
+        builder
+            .header("set-cookie", format!("http_{n}=1; Max-Age=86400; Path=/"))
+            .body(axum::body::Body::from(html))
+            .unwrap()
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let mut args = vec![url.clone(), "--engine".into(), "chromium".into()];
+    args.extend(third.browser_args());
+    args.extend(["--tabs".into(), "4".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (_, report) = scan_json(&args);
+    let site = &report["sites"][0];
+    for n in 1..=4 {
+        let page = format!("{url}p{n}");
+        let frame = format!("https://widget.thirdparty-test.example/own-cookie?n={n}");
+        for (name, setter) in [
+            (format!("http_{n}"), &page),
+            (format!("js_{n}"), &page),
+            (format!("whttp_{n}"), &frame),
+            (format!("wjs_{n}"), &frame),
+        ] {
+            let found = cookie(site, &name)
+                .unwrap_or_else(|| panic!("{name} is found: {:#}", site["cookies"]));
+            assert_eq!(found["page"], page.as_str(), "{name}: {found}");
+            assert_eq!(found["set_by"], setter.as_str(), "{name}: {found}");
+        }
+    }
+}
+
+/// What a page does as it is left (`pagehide`, `visibilitychange`, `beforeunload`, `unload`
+/// handlers writing web storage and cookies) is credited to that page, not to the next page
+/// its tab loads.
+#[test]
+fn what_a_page_does_as_it_is_left_is_credited_to_it() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/a",
+            "<!doctype html><title>A</title><script>\
+             const write = (what) => { localStorage.setItem(what + '_a', '1');\
+               document.cookie = what + '_a=1; Max-Age=86400; Path=/'; };\
+             addEventListener('pagehide', () => write('pagehide'));\
+             document.addEventListener('visibilitychange', () => write('hidden'));\
+             addEventListener('beforeunload', () => write('beforeunload'));\
+             addEventListener('unload', () => write('unload'));</script>",
+        ),
+        ("/b", "<!doctype html><title>B</title><p>b</p>"),
+    ];
+    let (url, _) = serve_pages(PAGES, 0);
+    let (_, report) = scan_json(&[&url, "--engine", "chromium", "--tabs", "1"]);
+    let site = &report["sites"][0];
+    let page = format!("{url}a");
+    let storage = site["storage"].as_array().cloned().unwrap_or_default();
+    let cookies = site["cookies"].as_array().cloned().unwrap_or_default();
+    // Chromium fires `pagehide` and `unload` on a page left for another (`visibilitychange`
+    // and `beforeunload` only as a visible page closes): each that ran is credited to it.
+    let mut written = 0;
+    for what in ["pagehide", "hidden", "beforeunload", "unload"] {
+        let name = format!("{what}_a");
+        if let Some(key) = storage.iter().find(|s| s["key"] == name.as_str()) {
+            assert_eq!(key["page"], page.as_str(), "{key}");
+            written += 1;
+        }
+        if let Some(cookie) = cookies.iter().find(|c| c["name"] == name.as_str()) {
+            assert_eq!(cookie["page"], page.as_str(), "{cookie}");
+            written += 1;
+        }
+    }
+    assert!(
+        written >= 4,
+        "pagehide and unload wrote: {storage:#?} {cookies:#?}"
+    );
+}

@@ -303,6 +303,24 @@ pub fn limits(lang: Lang, c: &crate::report::model::Coverage) -> Option<String> 
             ("third-party hosts", "per site"),
             ("hosts van derden", "per site"),
         ),
+        (
+            c.cookies_left_out,
+            crate::audit::MAX_COOKIES,
+            ("cookies", "per site"),
+            ("cookies", "per site"),
+        ),
+        (
+            c.storage_left_out,
+            crate::observe::browser::MAX_STORED_PER_PAGE,
+            ("storage keys", "per page, 1,000 per site"),
+            ("opslagsleutels", "per pagina, 1.000 per site"),
+        ),
+        (
+            c.blocked_cookies_left_out,
+            crate::observe::browser::MAX_STORED_PER_PAGE,
+            ("refused cookies", "per page, 1,000 per site"),
+            ("geweigerde cookies", "per pagina, 1.000 per site"),
+        ),
     ];
     let parts: Vec<String> = left_out
         .into_iter()
@@ -320,6 +338,17 @@ pub fn limits(lang: Lang, c: &crate::report::model::Coverage) -> Option<String> 
         })
         .collect();
     let mut parts = parts;
+    if c.names_shortened > 0 {
+        let (count, max) = (
+            n(c.names_shortened),
+            crate::observe::browser::MAX_NAME_BYTES,
+        );
+        parts.push(if en {
+            format!("{count} cookie names and storage keys shortened (to {max} bytes)")
+        } else {
+            format!("{count} cookienamen en opslagsleutels ingekort (tot {max} bytes)")
+        });
+    }
     if let Some(limit) = c.timed_out_after_s {
         parts.push(if en {
             format!("the site's time limit of {limit} s ran out (--site-timeout): pages not read by then are not in the report")

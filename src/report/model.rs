@@ -234,6 +234,21 @@ pub struct Coverage {
     /// `third_parties`, not assessed.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub third_parties_left_out: usize,
+    /// Cookies the browser found that are not in `cookies`: past the per-site cap (1,000).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cookies_left_out: usize,
+    /// Storage keys the browser saw that are not in `storage`, at least: past 500 a page or
+    /// 1,000 a site, or not returned by an end-of-page read (past 500 in one storage), whichever
+    /// count is larger.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub storage_left_out: usize,
+    /// Refused cookies not in `blocked_cookies`: past 500 a page or 1,000 a site.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub blocked_cookies_left_out: usize,
+    /// Cookie names and storage keys longer than 100 bytes: shortened in the report, ending
+    /// in `…`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub names_shortened: usize,
     /// The site's time limit (`--site-timeout`), in seconds, when it ran out: the report covers
     /// what was read until then; absent when the crawl ended by itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,8 +298,14 @@ pub struct CookieReport {
     /// A tracking cookie: a known service's cookie (privacy-friendly analytics excepted) or a
     /// third party's.
     pub tracking: bool,
-    /// The first page after which it was present.
+    /// The page that set it: the first page whose own request (`Set-Cookie`) or script set
+    /// it; for a cookie no page's request or script was seen setting (set before the pages,
+    /// by the consent choice), the first page after which it was present.
     pub page: String,
+    /// What on `page` set it: the URL of the request whose `Set-Cookie` stored it, or of the
+    /// document (the page or one of its frames) whose script wrote it; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_by: Option<String>,
     /// The consent states in which it was present (`none`, `accept`, `reject`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consent: Vec<ConsentState>,

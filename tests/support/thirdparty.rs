@@ -119,6 +119,9 @@ fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {
             log.push(format!("{host}{path_and_query}"));
         }
     }
+    if (host.as_str(), path) == ("widget.thirdparty-test.example", "/own-cookie") {
+        return own_cookie_frame(request.uri().query().unwrap_or_default());
+    }
     let (content_type, body, cookies): (&str, &str, &[&str]) = match (host.as_str(), path) {
         ("www.googletagmanager.com", "/gtm.js") => ("text/javascript", GTM_JS, &[]),
         ("www.googletagmanager.com", "/gtag/js") => ("text/javascript", GTAG_JS, &[]),
@@ -154,6 +157,27 @@ fn answer(request: &Request<Body>, log: &Mutex<Vec<String>>) -> Response<Body> {
         response = response.header(header::SET_COOKIE, *cookie);
     }
     response.body(Body::from(body)).expect("a valid response")
+}
+
+/// A third-party frame that sets a cookie of its own per page it is embedded in
+/// (`?n=3`: `whttp_3` by `Set-Cookie`, `wjs_3` by its script).
+fn own_cookie_frame(query: &str) -> Response<Body> {
+    let n: u32 = query
+        .strip_prefix("n=")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let body = format!(
+        "<!doctype html><title>frame {n}</title><script>\
+         document.cookie = 'wjs_{n}=1; Max-Age=86400; Path=/; Secure; SameSite=None';</script>"
+    );
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html")
+        .header(
+            header::SET_COOKIE,
+            format!("whttp_{n}=1; Max-Age=86400; Path=/; Secure; SameSite=None"),
+        )
+        .body(Body::from(body))
+        .expect("a valid response")
 }
 
 /// A consent platform's script from `fixtures/consent/thirdparty/<host><path>`.

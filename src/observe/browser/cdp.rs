@@ -153,6 +153,10 @@ impl Cdp {
             _ => {}
         }
         let Some(session_id) = &session else { return };
+        // Console messages and the like, on only for the cookie hook's binding.
+        if super::setters::is_noise(method) {
+            return;
+        }
         let sink = lock(&self.shared.sinks).get(session_id).cloned();
         if let Some(sink) = sink {
             let _ = sink.send(Event {
@@ -177,6 +181,10 @@ impl Cdp {
         // A frame's own load event: the tab is not judged quiet before its frames have loaded.
         if is_frame(params) {
             self.fire(Some(child), "Page.enable", json!({}));
+            // Its scripts' cookie writes, like the tab's own frames'.
+            for (method, params) in super::setters::prepare() {
+                self.fire(Some(child), method, params);
+            }
         }
         // A frame's storage writes (a worker has no web storage and refuses; nothing lost).
         self.fire(Some(child), "DOMStorage.enable", json!({}));

@@ -13,6 +13,7 @@ mod convert;
 mod guard;
 mod launch;
 mod record;
+mod setters;
 mod tab;
 
 pub use convert::{browser_observations, cookie_url};
@@ -64,6 +65,11 @@ pub struct BrowserCookie {
     pub http_only: bool,
     /// `Strict`, `Lax` or `None`; absent when the cookie did not say.
     pub same_site: Option<String>,
+    /// What set it while this page loaded: the URL of the request whose `Set-Cookie` stored
+    /// it, or of the document (a frame's) whose script wrote it; `None` when nothing of this
+    /// page did (it was there before, or a page in another tab set it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_by: Option<String>,
 }
 
 /// A key a frame wrote to its localStorage or sessionStorage (its value is never kept).
@@ -74,6 +80,55 @@ pub struct StorageItem {
     /// `true` for localStorage, `false` for sessionStorage.
     pub local: bool,
     pub key: String,
+}
+
+/// Storage keys and refused cookies a page's record keeps at most, each (a page that writes
+/// in a loop); the end-of-page read returns as many keys of one storage.
+pub const MAX_STORED_PER_PAGE: usize = 500;
+
+/// A cookie name or storage key is shortened to this many bytes in a report (a key built from
+/// data can be kilobytes long).
+pub const MAX_NAME_BYTES: usize = 100;
+
+impl StorageItem {
+    /// What the report tells this key apart by (origin, kind, key as shortened), hashed: a
+    /// key left out is counted once by it, whichever page left it out.
+    pub fn identity(&self) -> u64 {
+        hash(&(
+            &self.origin,
+            self.local,
+            crate::observe::shorten(&self.key, MAX_NAME_BYTES),
+        ))
+    }
+}
+
+impl BlockedCookie {
+    /// What the report tells this refusal apart by, hashed (see [`StorageItem::identity`]).
+    pub fn identity(&self) -> u64 {
+        hash(&(
+            crate::observe::shorten(&self.name, MAX_NAME_BYTES),
+            &self.domain,
+            self.set,
+            &self.reasons,
+        ))
+    }
+}
+
+/// A hash that is the same in every run (SipHash with fixed keys).
+pub fn hash<T: std::hash::Hash>(value: &T) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// What one page's record left out of what it saw because of its caps: the identities of
+/// storage keys and refused cookies past 500 a page (at most 10,000 each), and the keys the
+/// end-of-page read did not return (past 500 in one storage; the most of any one storage).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub storage: Vec<u64>,
+    pub storage_unread: usize,
+    pub blocked_cookies: Vec<u64>,
 }
 
 /// A cookie Chromium refused to store or to send, with its reasons (the protocol's
@@ -105,6 +160,8 @@ pub struct RenderedPage {
     pub storage: Vec<StorageItem>,
     /// Cookies Chromium refused while the page loaded.
     pub blocked_cookies: Vec<BlockedCookie>,
+    /// Storage keys and refused cookies seen but past the page's caps.
+    pub left_out: LeftOut,
     /// Links of the rendered DOM, for the frontier.
     pub links: Vec<Url>,
     /// Loading failed or hung: the reason.

@@ -7,10 +7,16 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::cdp::Event;
-use super::{BlockedCookie, StorageItem};
+use super::setters::{self, CookieSet};
+use super::{BlockedCookie, BrowserCookie, LeftOut, StorageItem};
 
 /// Storage keys and refused cookies kept per tab at most (a page that writes in a loop).
-const MAX_ITEMS: usize = 500;
+const MAX_ITEMS: usize = super::MAX_STORED_PER_PAGE;
+/// Cookie writes noted per page at most (a page that sets cookies in a loop).
+const MAX_COOKIE_WRITES: usize = 2000;
+/// Storage keys and refused cookies past [`MAX_ITEMS`] counted per page at most (by their
+/// identity: 8 bytes each).
+const MAX_LEFT_OUT: usize = 10_000;
 
 /// One request a tab made, from any of its frames or workers.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +51,14 @@ fn is_implicit_favicon(url: &str, p: &Value) -> bool {
     p["type"] == "Other"
         && p["initiator"]["type"] == "other"
         && url::Url::parse(url).is_ok_and(|u| u.path() == "/favicon.ico")
+}
+
+/// Who set a cookie: a request's `Set-Cookie` (by request id: its URL may come later), or a
+/// script of a document (its URL).
+#[derive(Debug, Clone)]
+enum Setter {
+    Request(String),
+    Document(String),
 }
 
 /// The pending-set key of a frame session that has not loaded yet.
@@ -83,6 +97,16 @@ pub struct Recorder {
     pub storage: Vec<StorageItem>,
     /// Cookies Chromium refused to store or to send, once per name, domain, action and reasons.
     blocked: Vec<(Option<String>, BlockedCookie)>,
+    /// The identities of the storage keys and refused cookies past [`MAX_ITEMS`].
+    storage_left_out: HashSet<u64>,
+    blocked_left_out: HashSet<u64>,
+    /// Cookies the page's requests and scripts set, in order, with who set them.
+    cookie_writes: Vec<(CookieSet, Setter)>,
+    /// Request id → every record of it (a redirect is a record per hop).
+    hops: HashMap<String, Vec<usize>>,
+    /// Keys the end-of-page read did not return (past its limit in one storage), the most of
+    /// any one storage (frames of one origin read the same storage).
+    pub storage_unread: usize,
     root_session: String,
 }
 
@@ -174,6 +198,11 @@ impl Recorder {
             "Network.responseReceivedExtraInfo" => {
                 self.refused(p, "blockedCookies", true);
                 if let Some(id) = p["requestId"].as_str() {
+                    for line in setters::stored_lines(p) {
+                        self.cookie_write(&line, Setter::Request(id.to_owned()));
+                    }
+                }
+                if let Some(id) = p["requestId"].as_str() {
                     self.inflight.remove(&format!("extra-info {id}"));
                     self.extra_info.insert(id.to_owned());
                 }
@@ -196,6 +225,11 @@ impl Recorder {
             "Target.detachedFromTarget" => {
                 if let Some(session) = p["sessionId"].as_str() {
                     self.inflight.remove(&frame_load(session));
+                }
+            }
+            "Runtime.bindingCalled" => {
+                if let Some((line, document)) = setters::script_write(p) {
+                    self.cookie_write(&line, Setter::Document(document));
                 }
             }
             "Inspector.targetCrashed" | "Target.targetCrashed" if is_root => self.crashed = true,
@@ -237,6 +271,10 @@ impl Recorder {
         let frame = session
             .and_then(|s| self.workers.get(s).cloned())
             .or_else(|| frame_id.and_then(|f| self.frames.get(f).cloned()));
+        self.hops
+            .entry(id.to_owned())
+            .or_default()
+            .push(self.requests.len());
         self.by_id.insert(id.to_owned(), self.requests.len());
         self.inflight.insert(id.to_owned());
         self.requests.push(Request {
@@ -276,10 +314,65 @@ impl Recorder {
         });
     }
 
-    /// Keep a storage key once (written during the load, or found at its end).
+    /// Keep a storage key once (written during the load, or found at its end); past
+    /// [`MAX_ITEMS`] it is counted instead.
     pub fn add_storage(&mut self, item: StorageItem) {
-        if self.storage.len() < MAX_ITEMS && !self.storage.contains(&item) {
+        if self.storage.contains(&item) {
+            return;
+        }
+        if self.storage.len() < MAX_ITEMS {
             self.storage.push(item);
+        } else if self.storage_left_out.len() < MAX_LEFT_OUT {
+            self.storage_left_out.insert(item.identity());
+        }
+    }
+
+    /// Note a cookie line a request or script of the page wrote.
+    fn cookie_write(&mut self, line: &str, setter: Setter) {
+        if self.cookie_writes.len() >= MAX_COOKIE_WRITES {
+            return;
+        }
+        if let Some(set) = setters::parse_line(line) {
+            self.cookie_writes.push((set, setter));
+        }
+    }
+
+    /// What set `cookie` while this page loaded: the URL of the request whose `Set-Cookie`
+    /// or of the document whose script wrote it (the first such write); `None` when nothing
+    /// of this page did (set before it, or by a page in another tab).
+    pub fn setter_of(&self, cookie: &BrowserCookie) -> Option<String> {
+        self.cookie_writes
+            .iter()
+            .find_map(|(set, setter)| {
+                let urls: Vec<&str> = match setter {
+                    Setter::Request(id) => self
+                        .hops
+                        .get(id)
+                        .into_iter()
+                        .flatten()
+                        .map(|&i| self.requests[i].url.as_str())
+                        .collect(),
+                    Setter::Document(url) => vec![url.as_str()],
+                };
+                urls.into_iter().find(|url| {
+                    let host = url::Url::parse(url).ok();
+                    let host = host.as_ref().and_then(|u| u.host_str());
+                    set.is(&cookie.name, &cookie.domain, host)
+                })
+            })
+            .map(str::to_owned)
+    }
+
+    /// What the caps left out (see [`LeftOut`]).
+    pub fn left_out(&self) -> LeftOut {
+        let mut storage: Vec<u64> = self.storage_left_out.iter().copied().collect();
+        let mut blocked_cookies: Vec<u64> = self.blocked_left_out.iter().copied().collect();
+        storage.sort_unstable();
+        blocked_cookies.sort_unstable();
+        LeftOut {
+            storage,
+            storage_unread: self.storage_unread,
+            blocked_cookies,
         }
     }
 
@@ -319,8 +412,13 @@ impl Recorder {
                     && b.set == blocked.set
                     && b.reasons == blocked.reasons
             });
-            if !known && self.blocked.len() < MAX_ITEMS {
+            if known {
+                continue;
+            }
+            if self.blocked.len() < MAX_ITEMS {
                 self.blocked.push((str_of(&p["requestId"]), blocked));
+            } else if self.blocked_left_out.len() < MAX_LEFT_OUT {
+                self.blocked_left_out.insert(blocked.identity());
             }
         }
     }

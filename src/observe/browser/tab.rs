@@ -10,6 +10,7 @@ use url::Url;
 
 use super::cdp::{Cdp, Event, auto_attach};
 use super::record::Recorder;
+use super::setters;
 use super::{BrowserCookie, BrowserSettings, RenderedPage, StorageItem};
 
 /// The network counts as quiet after this long without a request event (at least; see
@@ -29,10 +30,12 @@ const MAX_CHAIN: usize = 5;
 /// at most.
 const MAX_FRAMES: usize = 20;
 
-/// The keys (never the values) of a document's localStorage and sessionStorage; a frame that
-/// may not use storage says so by throwing, and has none.
-const READ_STORAGE: &str = "(() => { const keys = s => { try { return Object.keys(s()).slice(0, 500); } \
-    catch (e) { return []; } }; return JSON.stringify({origin: location.origin, \
+/// The keys (never the values) of a document's localStorage and sessionStorage, the first 500
+/// of each, and how many more there are; a frame that may not use storage says so by
+/// throwing, and has none.
+const READ_STORAGE: &str = "(() => { const keys = s => { try { const all = Object.keys(s()); \
+    return {keys: all.slice(0, 500), more: Math.max(all.length - 500, 0)}; } \
+    catch (e) { return {keys: [], more: 0}; } }; return JSON.stringify({origin: location.origin, \
     local: keys(() => localStorage), session: keys(() => sessionStorage)}); })()";
 
 /// Read the page after it settled: where it ended, its title, its links.
@@ -79,12 +82,18 @@ impl Tab {
         // Sent in this order at once (the tab's renderer starts meanwhile), answers awaited
         // together.
         let session = Some(tab.session.as_str());
-        let prepared = futures::future::join_all([
-            cdp.call(session, "Network.enable", json!({}), timeout),
-            cdp.call(session, "Page.enable", json!({}), timeout),
-            cdp.call(session, "DOMStorage.enable", json!({}), timeout),
-            cdp.call(session, "Target.setAutoAttach", auto_attach(), timeout),
-        ])
+        let hook =
+            setters::prepare().map(|(method, params)| cdp.call(session, method, params, timeout));
+        let prepared = futures::future::join_all(
+            [
+                cdp.call(session, "Network.enable", json!({}), timeout),
+                cdp.call(session, "Page.enable", json!({}), timeout),
+                cdp.call(session, "DOMStorage.enable", json!({}), timeout),
+            ]
+            .into_iter()
+            .chain(hook)
+            .chain([cdp.call(session, "Target.setAutoAttach", auto_attach(), timeout)]),
+        )
         .await;
         if let Some(Err(e)) = prepared.into_iter().find(Result::is_err) {
             tab.close(cdp, timeout, None).await;
@@ -241,13 +250,6 @@ async fn visit(
             }
         }
     }
-    match cdp
-        .call(None, "Storage.getCookies", json!({}), timeout)
-        .await
-    {
-        Ok(v) => page.cookies = cookies(&v),
-        Err(e) => tracing::info!("{url}: reading cookies failed: {e}"),
-    }
     // A document whose load event never came (a subresource that never answers) was cut off
     // at --page-wait: what it did until then is recorded, and that it hung (its tab
     // is not reused).
@@ -263,9 +265,22 @@ async fn visit(
     let reusable = error.is_none()
         && !recorder.crashed
         && leave(cdp, s, &mut recorder, events, stop, timeout).await;
+    // The cookies once the page is left: those its `pagehide` and `unload` handlers set are
+    // among them.
+    match cdp
+        .call(None, "Storage.getCookies", json!({}), timeout)
+        .await
+    {
+        Ok(v) => page.cookies = cookies(&v),
+        Err(e) => tracing::info!("{url}: reading cookies failed: {e}"),
+    }
     // Events that arrived while the DOM and cookies were read.
     while let Ok(event) = events.try_recv() {
         recorder.handle(event);
+    }
+    // Each cookie credited to what of this page set it, once every late `Set-Cookie` is in.
+    for cookie in &mut page.cookies {
+        cookie.set_by = recorder.setter_of(cookie);
     }
     if recorder.malformed > 0 {
         tracing::debug!("{url}: {} request events without a URL", recorder.malformed);
@@ -274,6 +289,7 @@ async fn visit(
         .map(|i| recorder.initiator_chain(i, MAX_CHAIN))
         .collect();
     page.blocked_cookies = recorder.blocked_cookies();
+    page.left_out = recorder.left_out();
     page.storage = std::mem::take(&mut recorder.storage);
     page.requests = recorder.requests;
     page.error = if stop.is_cancelled() && error.is_some() {
@@ -507,7 +523,10 @@ fn read_storage(result: &Value, recorder: &mut Recorder) {
         return;
     };
     for (field, local) in [("local", true), ("session", false)] {
-        let keys = found[field].as_array().into_iter().flatten();
+        let more = found[field]["more"].as_u64().unwrap_or(0);
+        let more = usize::try_from(more).unwrap_or(usize::MAX);
+        recorder.storage_unread = recorder.storage_unread.max(more);
+        let keys = found[field]["keys"].as_array().into_iter().flatten();
         for key in keys.filter_map(Value::as_str) {
             recorder.add_storage(StorageItem {
                 origin: origin.to_owned(),
@@ -535,6 +554,7 @@ fn cookies(result: &Value) -> Vec<BrowserCookie> {
                 secure: c["secure"].as_bool().unwrap_or(false),
                 http_only: c["httpOnly"].as_bool().unwrap_or(false),
                 same_site: c["sameSite"].as_str().map(str::to_owned),
+                set_by: None,
             })
         })
         .collect()
