@@ -1114,6 +1114,7 @@ fn chromium_gets_each_list_of_features_once_with_every_item() {
         "OptimizationHints",
         "MediaRouter",
         "AutofillServerCommunication",
+        "NetworkTimeServiceQuerying",
         "IsolateOrigins",
         "site-per-process",
         "AcceptCHFrame",
@@ -1359,4 +1360,96 @@ fn what_a_page_does_as_it_is_left_is_credited_to_it() {
         written >= 4,
         "pagehide and unload wrote: {storage:#?} {cookies:#?}"
     );
+}
+
+/// Lazy loaders start when the visitor scrolls: the browser scrolls each page to its bottom
+/// once and waits for quiet again, so what they load is recorded, credited to their page —
+/// the browser's own `loading="lazy"`, an IntersectionObserver, a debounced scroll listener.
+#[test]
+fn lazy_loaders_waiting_for_a_scroll_are_recorded() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/long",
+            "<!doctype html><title>Long</title><div style=\"height: 6000px\">top</div>\
+             <img loading=\"lazy\" src=\"/lazy-native.png\" width=\"10\" height=\"10\">\
+             <div id=\"end\">end</div><script>\
+             new IntersectionObserver(es => es.forEach(e => e.isIntersecting && \
+               fetch('/lazy-observer'))).observe(document.getElementById('end'));\
+             addEventListener('scroll', () => setTimeout(() => fetch('/lazy-scroll'), 150), \
+               {once: true});</script>",
+        ),
+        (
+            "/short",
+            "<!doctype html><title>Short</title><p>Nothing to scroll.</p>",
+        ),
+    ];
+    let (url, _) = serve_pages(PAGES, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("report.json"));
+    let output = trackaudit()
+        .args([
+            "scan", &url, "--engine", "chromium", "--format", "json", "-q",
+        ])
+        .args(["--fail-on", "never", "--evidence"])
+        .arg(&evidence)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let site = &report["sites"][0];
+    for path in ["long", "short"] {
+        let page = support::page(site, &format!("{url}{path}")).expect("the page is listed");
+        assert!(page["browser"]["error"].is_null(), "{page}");
+    }
+    let har_path = site["evidence_files"]["har"].as_str().unwrap();
+    let har: Value = serde_json::from_slice(&std::fs::read(har_path).unwrap()).unwrap();
+    let titles: std::collections::HashMap<&str, &str> = har["log"]["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["title"].as_str().unwrap()))
+        .collect();
+    for lazy in ["/lazy-native.png", "/lazy-observer", "/lazy-scroll"] {
+        let credited: Vec<&str> = har["log"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["request"]["url"].as_str().unwrap().ends_with(lazy))
+            .map(|e| titles[e["pageref"].as_str().unwrap()])
+            .collect();
+        assert_eq!(credited, ["Long"], "{lazy}");
+    }
+}
+
+/// Every page is shown to its scripts as a visitor's is, whichever tab it loads in: visible
+/// (`document.visibilityState`), with animation frames running. A tab behind others in one
+/// window is hidden: its page's rAF callbacks and IntersectionObservers would never run.
+#[test]
+fn pages_in_every_tab_are_visible_to_their_scripts() {
+    let (addr, log) = recording_server(|path| {
+        let links: String = (1..6)
+            .map(|i| format!("<a href=\"/p{i}\">{i}</a>"))
+            .collect();
+        let page = path.trim_start_matches("/p");
+        format!(
+            "<!doctype html><title>{path}</title>{links}<script>\
+             fetch('/seen-' + document.visibilityState);\
+             requestAnimationFrame(() => fetch('/frame-{page}'));</script>"
+        )
+    });
+    let url = format!("http://{addr}/");
+    let (_, report) = scan_json(&[&url, "--engine", "chromium", "--tabs", "4"]);
+    let pages = report["sites"][0]["pages"].as_array().unwrap().len();
+    assert!(pages >= 6, "{report}");
+    let seen = log.lock().unwrap().clone();
+    assert!(
+        seen.iter().all(|p| p != "/seen-hidden"),
+        "a page loaded hidden: {seen:?}"
+    );
+    for page in ["/", "1", "2", "3", "4", "5"] {
+        let frame = format!("/frame-{page}");
+        assert!(seen.contains(&frame), "{frame} missing from {seen:?}");
+    }
 }

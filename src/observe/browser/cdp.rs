@@ -297,6 +297,14 @@ pub fn is_frame(params: &Value) -> bool {
     params["targetInfo"]["type"] == "iframe"
 }
 
+/// `Target.createTarget`'s parameters for a blank tab in a window of its own. Chromium shows
+/// only the front tab of a window: a page in a tab behind others is hidden to its scripts
+/// (`document.visibilityState` is `hidden`, `requestAnimationFrame` and IntersectionObservers —
+/// lazy loading included — do not run), which a visitor's page never is.
+pub fn new_tab() -> Value {
+    json!({"url": "about:blank", "newWindow": true})
+}
+
 /// Attach to every frame and worker below a target, paused until its network is recorded.
 pub fn auto_attach() -> Value {
     json!({"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true})

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::BrowserSettings;
-use super::cdp::Cdp;
+use super::cdp::{Cdp, new_tab};
 use super::tab::{close_tab, decode_png};
 use crate::lists::CmpRule;
 use crate::report::model::ConsentChoice;
@@ -171,12 +171,7 @@ pub async fn choose(
         ..ConsentChoice::default()
     };
     let created = cdp
-        .call(
-            None,
-            "Target.createTarget",
-            json!({"url": "about:blank"}),
-            timeout,
-        )
+        .call(None, "Target.createTarget", new_tab(), timeout)
         .await;
     let Some(target) = created
         .ok()

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::cdp::{Cdp, Event, auto_attach};
+use super::cdp::{Cdp, Event, auto_attach, new_tab};
 use super::record::Recorder;
 use super::setters;
 use super::{BrowserCookie, BrowserSettings, RenderedPage, StorageItem};
@@ -38,6 +38,12 @@ const READ_STORAGE: &str = "(() => { const keys = s => { try { const all = Objec
     catch (e) { return {keys: [], more: 0}; } }; return JSON.stringify({origin: location.origin, \
     local: keys(() => localStorage), session: keys(() => sessionStorage)}); })()";
 
+/// Scroll to the bottom of the page; `false` when there is nothing to scroll (the document is
+/// no taller than the window).
+const SCROLL: &str = "(() => { const root = document.scrollingElement || \
+    document.documentElement; const height = root ? root.scrollHeight : 0; \
+    window.scrollTo(0, height); return height > window.innerHeight; })()";
+
 /// Read the page after it settled: where it ended, its title, its links.
 const READ_DOM: &str = "JSON.stringify({url: location.href, title: document.title, \
     links: Array.from(document.links, a => a.href).slice(0, 2000)})";
@@ -59,8 +65,10 @@ impl Tab {
     /// # Errors
     /// The failed call, worded for a page's `browser.error`.
     pub async fn open(cdp: &Cdp, timeout: Duration) -> Result<Tab, String> {
-        let params = json!({"url": "about:blank"});
-        let created = cdp.call(None, "Target.createTarget", params, timeout).await;
+        let opening = Instant::now();
+        let created = cdp
+            .call(None, "Target.createTarget", new_tab(), timeout)
+            .await;
         let target =
             string_field(created, "targetId").map_err(|e| format!("opening a tab failed: {e}"))?;
         let params = json!({"targetId": target, "flatten": true});
@@ -99,6 +107,7 @@ impl Tab {
             tab.close(cdp, timeout, None).await;
             return Err(format!("preparing the tab failed: {e}"));
         }
+        tracing::debug!("a tab opened in {:?}", opening.elapsed());
         Ok(tab)
     }
 
@@ -173,12 +182,15 @@ async fn visit(
         let scroll = cdp.call(
             s,
             "Runtime.evaluate",
-            json!({"expression": "window.scrollTo(0, document.documentElement.scrollHeight)"}),
+            json!({"expression": SCROLL, "returnByValue": true}),
             timeout,
         );
         // A renderer that does not answer is hung (a script that never yields): no more
         // calls to it, the tab is closed.
         match drain_while(&mut recorder, events, stop, scroll).await {
+            // A page no taller than the window does not move: no scroll event, nothing new in
+            // view, so nothing for a second quiet wait to catch.
+            Ok(v) if v["result"]["value"] == json!(false) => {}
             Ok(_) => {
                 recorder.last_activity = Some(Instant::now());
                 let deadline = deadline.max(Instant::now() + QUIET);
@@ -203,26 +215,36 @@ async fn visit(
     if recorder.crashed {
         error = Some("the page crashed the browser's renderer".into());
     } else if error.is_none() {
-        // In an isolated world, like the storage keys: a page that replaces `JSON.stringify`
-        // or the like cannot change or break the read.
-        let read = read_main_frame(cdp, &session, READ_DOM, timeout);
-        match drain_while(&mut recorder, events, stop, read).await {
-            Ok(v) => read_dom(&v, &mut page),
-            Err(e) => error = Some(unanswered(cdp, &e)),
-        }
-        // Storage events can be missed (a key written before the page, unchanged since, raises
-        // none): the keys present at the end are read too, in every frame of the page and of
+        // The DOM and the storage keys of every frame are read at once, each in an isolated
+        // world: a page that replaces `JSON.stringify` or the like cannot change or break the
+        // read. Storage events can be missed (a key written before the page, unchanged since,
+        // raises none): the keys present at the end are read in every frame of the page and of
         // its out-of-process frames.
         let sessions: Vec<String> = std::iter::once(session.clone())
             .chain(recorder.frame_sessions.iter().cloned())
             .take(MAX_FRAMES)
             .collect();
-        for frame_session in sessions.iter().filter(|_| error.is_none()) {
-            let read = read_frames_storage(cdp, frame_session, timeout);
-            match drain_while(&mut recorder, events, stop, read).await {
-                Ok(found) => found.iter().for_each(|v| read_storage(v, &mut recorder)),
-                Err(e) => tracing::debug!("{url}: reading the frames' storage keys: {e}"),
+        let storage = futures::future::join_all(
+            sessions
+                .iter()
+                .map(|frame_session| read_frames_storage(cdp, frame_session, timeout)),
+        );
+        let dom = read_main_frame(cdp, &session, READ_DOM, timeout);
+        let read = async { Ok(futures::join!(dom, storage)) };
+        match drain_while(&mut recorder, events, stop, read).await {
+            Ok((dom, storage)) => {
+                match dom {
+                    Ok(v) => read_dom(&v, &mut page),
+                    Err(e) => error = Some(unanswered(cdp, &e)),
+                }
+                for found in storage {
+                    match found {
+                        Ok(found) => found.iter().for_each(|v| read_storage(v, &mut recorder)),
+                        Err(e) => tracing::debug!("{url}: reading the frames' storage keys: {e}"),
+                    }
+                }
             }
+            Err(e) => error = Some(unanswered(cdp, &e)),
         }
         // A request that started while the page was read (a frame that ran late on a busy
         // machine) is waited for too, so the tab never closes on it unrecorded.
