@@ -495,6 +495,79 @@ fn a_killed_chromium_is_started_again_and_the_crawl_goes_on() {
     );
 }
 
+/// A Chromium that dies while a page waits on the browser (here on an image that never answers,
+/// with `--page-wait` and `--timeout` far longer than the test) ends every wait at once: the page
+/// is loaded again in a new Chromium right away, not after the waits ran out. The image answers
+/// the new Chromium, so the page loaded again is recorded whole.
+#[test]
+fn every_wait_on_the_browser_ends_when_chromium_dies() {
+    use std::sync::atomic::AtomicUsize;
+    let asked = Arc::new(AtomicUsize::new(0));
+    let first_asked = Arc::new(AtomicBool::new(false));
+    let (count, first) = (Arc::clone(&asked), Arc::clone(&first_asked));
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let (count, first) = (Arc::clone(&count), Arc::clone(&first));
+        async move {
+            let html = |body: &str| axum::response::Html(format!("<!doctype html>{body}"));
+            match uri.path() {
+                "/stuck.png" if count.fetch_add(1, Ordering::Relaxed) == 0 => {
+                    first.store(true, Ordering::Relaxed);
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                    html("")
+                }
+                "/stuck.png" => html(""),
+                _ => html("<title>Waits</title><img src=\"/stuck.png\">"),
+            }
+        }
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("scan.json");
+    let profiles = tmp.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let mut scan = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args(["scan", &url, "--engine", "chromium", "--max-pages", "1"])
+        .args(["--page-wait", "300", "--timeout", "300"])
+        .args(["--format", "json", "-q", "--output"])
+        .arg(&out)
+        .env("TMPDIR", &profiles)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (pid, _) = main_chromium(&profiles, &first_asked).expect("Chromium asked for the image");
+    // SAFETY: a process of this test's own Chromium, found by its profile path.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    // The new Chromium asks for the image again: long before --page-wait or --timeout ran out
+    // (waiting them out, it would ask only after 600 s).
+    let again = (0..1200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        asked.load(Ordering::Relaxed) >= 2
+    });
+    if !again {
+        let _ = scan.kill();
+        let _ = scan.wait();
+    }
+    assert!(again, "the page was not loaded again once Chromium died");
+    let status = scan.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let site = &report["sites"][0];
+    assert_eq!(site["browser"]["restarts"], 1, "{}", site["browser"]);
+    let page = support::page(site, &url).expect("the page is listed");
+    let browser = &page["browser"];
+    assert!(
+        browser["error"].is_null(),
+        "loaded whole the second time: {browser}"
+    );
+    // The document and the image, from the new Chromium.
+    assert!(browser["requests"].as_u64().unwrap() >= 2, "{browser}");
+    assert!(
+        processes_with_pid(&profiles).is_empty(),
+        "Chromium processes outlived the scan"
+    );
+}
+
 /// The main process of a scan's Chromium whose profile is below `path`, once it loads pages
 /// (`seen`): pid and command line; `None` when there is none within 30 s. Helpers carry
 /// `--type=`; Debian's /usr/bin/chromium is a shell script that execs the real one.

@@ -19,6 +19,7 @@ use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 
 /// A protocol event, with the session it arrived on (`None`: the browser's own).
 #[derive(Debug, Clone)]
@@ -40,8 +41,8 @@ struct Shared {
     origins: Mutex<HashMap<String, (String, u64)>>,
     /// Messages that were not valid protocol JSON.
     parse_errors: AtomicU64,
-    /// The connection ended (the browser exited or crashed).
-    closed: std::sync::atomic::AtomicBool,
+    /// Cancelled when the connection ends (the browser exited, crashed or was killed).
+    closed: CancellationToken,
     next_id: AtomicU64,
 }
 
@@ -71,7 +72,7 @@ impl Cdp {
             sinks: Mutex::new(HashMap::new()),
             origins: Mutex::new(HashMap::new()),
             parse_errors: AtomicU64::new(0),
-            closed: std::sync::atomic::AtomicBool::new(false),
+            closed: CancellationToken::new(),
             next_id: AtomicU64::new(1),
         });
         tokio::spawn(async move {
@@ -99,7 +100,7 @@ impl Cdp {
                 reader.dispatch(text.as_str());
             }
             // The browser is gone: every caller still waiting gets an error now.
-            reader.shared.closed.store(true, Ordering::Relaxed);
+            reader.shared.closed.cancel();
             lock(&reader.shared.pending).clear();
             lock(&reader.shared.sinks).clear();
         });
@@ -108,7 +109,13 @@ impl Cdp {
 
     /// The browser's end of the connection is gone.
     pub fn is_closed(&self) -> bool {
-        self.shared.closed.load(Ordering::Relaxed)
+        self.shared.closed.is_cancelled()
+    }
+
+    /// Completes as soon as the browser's end of the connection is gone (at once when it is
+    /// already): a wait on the browser ends with it.
+    pub async fn closed(&self) {
+        self.shared.closed.cancelled().await;
     }
 
     /// Messages received that were not valid protocol JSON.
@@ -254,7 +261,8 @@ impl Cdp {
         let _ = self.out.send(encode(id, session, method, params));
     }
 
-    /// Send a command and wait for its result, at most `timeout`.
+    /// Send a command and wait for its result, at most `timeout`; an error at once when the
+    /// connection ends meanwhile (or had ended).
     pub async fn call(
         &self,
         session: Option<&str>,
@@ -270,7 +278,17 @@ impl Cdp {
             lock(&self.shared.pending).remove(&id);
             return Err("the browser connection is closed".into());
         }
-        match tokio::time::timeout(timeout, answer).await {
+        // The reader drops the callers waiting when the connection ends; one registered after
+        // that would wait out its timeout.
+        let answer = tokio::select! {
+            biased;
+            answer = tokio::time::timeout(timeout, answer) => answer,
+            () = self.closed() => {
+                lock(&self.shared.pending).remove(&id);
+                return Err("the browser connection is closed".into());
+            }
+        };
+        match answer {
             Ok(Ok(result)) => result.map_err(|e| format!("{method}: {e}")),
             Ok(Err(_)) => Err("the browser connection is closed".into()),
             Err(_) => {

@@ -188,8 +188,16 @@ pub async fn choose(
     };
     let shot = match tab.attach(&target).await {
         Ok(()) => {
-            tab.run(url, settings, state, screenshot, rules, &mut choice)
-                .await
+            // Its waits poll the page until their deadlines: a Chromium gone ends them at once.
+            let run = tab.run(url, settings, state, screenshot, rules, &mut choice);
+            let made = tokio::select! {
+                shot = run => Some(shot),
+                () = cdp.closed() => None,
+            };
+            made.unwrap_or_else(|| {
+                choice.error = Some("Chromium exited while the choice was made".into());
+                None
+            })
         }
         Err(e) => {
             choice.error = Some(e);

@@ -177,7 +177,7 @@ async fn visit(
         Err(e) => Some(format!("the page did not load: {e}")),
     };
     if error.is_none() {
-        settle(&mut recorder, events, stop, started, deadline).await;
+        settle(cdp, &mut recorder, events, stop, started, deadline).await;
         // Lazy loaders start when the visitor scrolls: scroll to the bottom once.
         let scroll = cdp.call(
             s,
@@ -194,7 +194,7 @@ async fn visit(
             Ok(_) => {
                 recorder.last_activity = Some(Instant::now());
                 let deadline = deadline.max(Instant::now() + QUIET);
-                settle(&mut recorder, events, stop, started, deadline).await;
+                settle(cdp, &mut recorder, events, stop, started, deadline).await;
             }
             Err(e) => error = Some(unanswered(cdp, &e)),
         }
@@ -251,7 +251,7 @@ async fn visit(
         let late = recorder.last_activity.is_some_and(|t| t > settled_at);
         if error.is_none() && late {
             let deadline = deadline.max(Instant::now() + QUIET);
-            settle(&mut recorder, events, stop, started, deadline).await;
+            settle(cdp, &mut recorder, events, stop, started, deadline).await;
         }
         if screenshot && error.is_none() {
             // Chromium draws only the active tab, and a screenshot of another waits for a
@@ -363,6 +363,7 @@ async fn leave(
                 }
             }
             _ = stop.cancelled() => return false,
+            () = cdp.closed() => return false,
         }
     }
 }
@@ -442,7 +443,7 @@ async fn evaluate_isolated(
     cdp.call(s, "Runtime.evaluate", params, timeout).await
 }
 
-/// Record events while waiting for `call`.
+/// Record events while waiting for `call` (a protocol call: it ends when the connection does).
 async fn drain_while<T, F: std::future::Future<Output = Result<T, String>>>(
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
@@ -467,8 +468,10 @@ fn quiet_window(load_time: Option<Duration>) -> Duration {
 
 /// Record events until the page has loaded and the network has been quiet for the quiet window
 /// with nothing in flight (or for four quiet windows with something still pending: a long poll
-/// or a stream never ends), or until `deadline`.
+/// or a stream never ends), or until `deadline`, a stop, or the end of the connection (Chromium
+/// gone: nothing more will come).
 async fn settle(
+    cdp: &Cdp,
     recorder: &mut Recorder,
     events: &mut mpsc::UnboundedReceiver<Event>,
     stop: &CancellationToken,
@@ -506,6 +509,7 @@ async fn settle(
             },
             _ = tokio::time::sleep_until(wake) => {}
             _ = stop.cancelled() => return,
+            () = cdp.closed() => return,
         }
     }
 }
