@@ -1485,3 +1485,269 @@ fn pages_in_every_tab_are_visible_to_their_scripts() {
         assert!(seen.contains(&frame), "{frame} missing from {seen:?}");
     }
 }
+/// A site on loopback whose pages are `(path, html)` (`/` links every page, after `home`) and that logs the
+/// path and query of every request. Paths starting with `/popup` answer a page that calls home
+/// and keeps fetching; robots.txt keeps the crawler off them, so only a window opened on one
+/// asks for them.
+fn logging_site(
+    home: &'static str,
+    pages: &'static [(&'static str, &'static str)],
+) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&log);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let seen = Arc::clone(&seen);
+        async move {
+            let path = uri.path().to_owned();
+            seen.lock().unwrap().push(uri.to_string());
+            let body = if path == "/robots.txt" {
+                "User-agent: *\nDisallow: /popup\n".to_owned()
+            } else if path == "/" {
+                let links: String = pages
+                    .iter()
+                    .map(|(path, _)| format!("<a href=\"{path}\">{path}</a> "))
+                    .collect();
+                format!("<!doctype html><title>Home</title>{home}{links}")
+            } else if path.starts_with("/popup") {
+                "<!doctype html><title>Popup</title><script>fetch('/popup-loaded');\
+                 setInterval(() => fetch('/popup-again'), 200)</script>"
+                    .to_owned()
+            } else {
+                let page = pages.iter().find(|(p, _)| *p == path);
+                page.map_or_else(
+                    || "<title>other</title>".to_owned(),
+                    |(_, html)| html.to_string(),
+                )
+            };
+            let kind = if path == "/robots.txt" {
+                "text/plain"
+            } else {
+                "text/html"
+            };
+            ([(axum::http::header::CONTENT_TYPE, kind)], body)
+        }
+    });
+    (format!("http://{}/", support::spawn_server(app)), log)
+}
+
+/// Every way a page opens a window without a click the visitor made: a visitor's Chromium blocks
+/// them (`window.open` answers `null`), and so does the audit's; no page hangs on one, nor does
+/// the next page in the same tab (one tab takes every page here).
+#[test]
+fn windows_a_page_opens_without_a_click_are_blocked_and_hang_nothing() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/on-load",
+            "<!doctype html><title>On load</title><script>const w = window.open('/popup?load');\
+             fetch(w === null ? '/opened-null' : '/opened-window')</script>",
+        ),
+        (
+            "/from-timer",
+            "<!doctype html><title>Timer</title><script>setTimeout(() => \
+             fetch(window.open('/popup?timer') ? '/opened-window' : '/opened-null'), 200)</script>",
+        ),
+        (
+            "/on-click",
+            "<!doctype html><title>Click</title>\
+             <button onclick=\"window.open('/popup?click')\">open</button>",
+        ),
+        (
+            "/anchor",
+            "<!doctype html><title>Anchor</title><a id=a target=_blank href=/popup?anchor>a</a>\
+             <a id=b target=_blank rel=noopener href=/popup?noopener>b</a>\
+             <script>a.click(); b.click()</script>",
+        ),
+        (
+            "/form",
+            "<!doctype html><title>Form</title><form id=f target=_blank action=/popup>\
+             <input name=form value=1></form><script>f.submit()</script>",
+        ),
+        (
+            "/many",
+            "<!doctype html><title>Many</title><script>for (let i = 0; i < 20; i++) \
+             window.open('/popup?many=' + i, 'w' + i)</script>",
+        ),
+        (
+            "/third-party",
+            "<!doctype html><title>Third</title><script>window.open(\
+             'https://widget.thirdparty-test.example/popup?third')</script>",
+        ),
+        (
+            "/framed",
+            "<!doctype html><title>Framed</title><iframe src=/opener-frame></iframe>",
+        ),
+        (
+            "/opener-frame",
+            "<!doctype html><title>Frame</title><script>window.open('/popup?frame', '_blank', \
+             'noopener'); window.top.open('/popup?top')</script>",
+        ),
+        (
+            "/after",
+            "<!doctype html><title>After</title><img src=/after.png>",
+        ),
+    ];
+    let (url, log) = logging_site("", PAGES);
+    let third = thirdparty::start();
+    let mut args = vec![url.clone(), "--engine".into(), "chromium".into()];
+    args.extend(["--tabs", "1", "--page-wait", "3"].map(String::from));
+    args.extend(third.browser_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (_, report) = scan_json(&args);
+    let site = &report["sites"][0];
+    for (path, _) in PAGES {
+        let page = support::page(site, &format!("{url}{}", &path[1..]))
+            .unwrap_or_else(|| panic!("{path} is listed: {site:#}"));
+        let browser = &page["browser"];
+        assert!(browser["error"].is_null(), "{path}: {browser}");
+        assert!(
+            browser["requests"].as_u64().unwrap() >= 1,
+            "{path}: {browser}"
+        );
+    }
+    let log = log.lock().unwrap().clone();
+    let popups: Vec<&String> = log.iter().filter(|p| p.starts_with("/popup")).collect();
+    assert!(popups.is_empty(), "no window was opened: {popups:?}");
+    // The page was told, as a visitor's browser tells it.
+    let told: Vec<&String> = log.iter().filter(|p| p.starts_with("/opened-")).collect();
+    assert_eq!(told, ["/opened-null", "/opened-null"], "{log:?}");
+    let third = third.requests();
+    assert!(!third.iter().any(|r| r.contains("popup")), "{third:?}");
+}
+
+/// Every JavaScript dialog a page raises without a click (`alert`, `confirm`, `prompt`, on load,
+/// from a timer, in a frame) stops its renderer until it is answered: each is dismissed at once,
+/// the page goes on (a `confirm` answers `false`, a `prompt` `null`) and is recorded whole, and
+/// the next page in the same tab too. `print()` and the long-gone `showModalDialog` stop nothing.
+#[test]
+fn javascript_dialogs_are_dismissed_and_hang_nothing() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/alert",
+            "<!doctype html><title>Alert</title><script>alert('hello'); fetch('/after-alert')\
+             </script><img src=/alert.png>",
+        ),
+        (
+            "/confirm",
+            "<!doctype html><title>Confirm</title><script>\
+             fetch(confirm('cookies?') ? '/confirm-true' : '/confirm-false')</script>",
+        ),
+        (
+            "/prompt",
+            "<!doctype html><title>Prompt</title><script>fetch('/prompt-' + prompt('name?', 'x'))\
+             </script>",
+        ),
+        (
+            "/late",
+            "<!doctype html><title>Late</title><script>setTimeout(() => { alert('late'); \
+             fetch('/after-late') }, 200)</script>",
+        ),
+        (
+            "/framed",
+            "<!doctype html><title>Framed</title><iframe src=/alert-frame></iframe>",
+        ),
+        (
+            "/alert-frame",
+            "<!doctype html><title>Frame</title><script>alert('frame'); fetch('/after-frame')\
+             </script>",
+        ),
+        (
+            "/print",
+            "<!doctype html><title>Print</title><script>window.print(); \
+             try { showModalDialog('/modal') } catch (e) { fetch('/no-modal') }</script>",
+        ),
+        (
+            "/unload",
+            "<!doctype html><title>Unload</title><img src=/unload.png><script>\
+             addEventListener('beforeunload', e => { e.preventDefault(); e.returnValue = 'stay' })\
+             </script>",
+        ),
+        (
+            "/after",
+            "<!doctype html><title>After</title><img src=/after.png>",
+        ),
+    ];
+    let (url, log) = logging_site("", PAGES);
+    let (_, report) = scan_json(&[
+        &url,
+        "--engine",
+        "chromium",
+        "--tabs",
+        "1",
+        "--page-wait",
+        "3",
+    ]);
+    let site = &report["sites"][0];
+    for (path, _) in PAGES {
+        let page = support::page(site, &format!("{url}{}", &path[1..]))
+            .unwrap_or_else(|| panic!("{path} is listed: {site:#}"));
+        let browser = &page["browser"];
+        assert!(browser["error"].is_null(), "{path}: {browser}");
+        assert!(
+            browser["requests"].as_u64().unwrap() >= 2,
+            "{path}: {browser}"
+        );
+    }
+    let log = log.lock().unwrap().clone();
+    for after in [
+        "/after-alert",
+        "/confirm-false",
+        "/prompt-null",
+        "/after-late",
+        "/after-frame",
+        "/no-modal",
+    ] {
+        assert!(log.iter().any(|p| p == after), "{after}: {log:?}");
+    }
+    assert!(!log.iter().any(|p| p == "/confirm-true"), "{log:?}");
+}
+
+/// A window opened on a click (Chromium lets those through its popup blocker): the consent
+/// choice's click is the one click the audit makes, on a banner whose accept opens a window.
+/// The window is closed as it opens; neither the choice nor the pages loaded after it in the
+/// same profile hang on it.
+#[test]
+fn a_window_opened_by_the_consent_click_is_closed_and_hangs_nothing() {
+    static BANNER: &str = "<div class=cookie-melding style=\"position:fixed;bottom:0\">\
+        <p>Wij gebruiken cookies.</p><button type=button onclick=\"window.open('/popup?consent'); \
+        document.cookie = 'keuze=ja; max-age=3600; path=/'; this.parentNode.remove()\">\
+        Alles accepteren</button> <button type=button onclick=\"this.parentNode.remove()\">\
+        Alles weigeren</button></div>";
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/nieuws",
+            "<!doctype html><title>Nieuws</title><img src=/nieuws.png>",
+        ),
+        (
+            "/agenda",
+            "<!doctype html><title>Agenda</title><img src=/agenda.png>",
+        ),
+    ];
+    let (url, log) = logging_site(BANNER, PAGES);
+    let (_, report) = scan_json(&[
+        &url,
+        "--engine",
+        "chromium",
+        "--consent",
+        "accept",
+        "--tabs",
+        "1",
+        "--page-wait",
+        "3",
+    ]);
+    let site = &report["sites"][0];
+    let choice = &site["consent"]["choices"][0];
+    assert_eq!(choice["clicked"], true, "{:#}", site["consent"]);
+    assert!(choice["error"].is_null(), "{choice}");
+    for page in [url.clone(), format!("{url}nieuws"), format!("{url}agenda")] {
+        let listed = support::page(site, &page).unwrap_or_else(|| panic!("{page}: {site:#}"));
+        let browser = &listed["browser"];
+        assert!(browser["error"].is_null(), "{page}: {browser}");
+        assert!(
+            browser["requests"].as_u64().unwrap() >= 1,
+            "{page}: {browser}"
+        );
+    }
+    // Closed as it opened: it does not run on in the profile.
+    let log = log.lock().unwrap().clone();
+    assert!(!log.iter().any(|p| p == "/popup-again"), "{log:?}");
+}

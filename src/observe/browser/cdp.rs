@@ -83,12 +83,15 @@ impl Cdp {
             }
         });
         let cdp = Cdp { out, shared };
-        // Shared workers are attached by the browser, not by the tab whose page made them.
-        let workers = json!({
+        // Shared workers are attached by the browser, not by the tab whose page made them. New
+        // pages too: with a browser-level auto-attach that leaves them out, Chromium 156 holds a
+        // window a page opens before its first navigation, and with it the renderer it shares
+        // with its opener — the opener, and the next page its tab loads, never finish loading.
+        let browser_level = json!({
             "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
-            "filter": [{"type": "shared_worker"}],
+            "filter": [{"type": "shared_worker"}, {"type": "page"}],
         });
-        cdp.fire(None, "Target.setAutoAttach", workers);
+        cdp.fire(None, "Target.setAutoAttach", browser_level);
         let reader = cdp.clone();
         tokio::spawn(async move {
             while let Some(message) = read.next().await {
@@ -153,7 +156,11 @@ impl Cdp {
         let params = message.get("params").cloned().unwrap_or(Value::Null);
         match (method, session.as_deref()) {
             ("Target.attachedToTarget", Some(parent)) => self.adopt_child(parent, &params),
+            ("Target.attachedToTarget", None) if params["targetInfo"]["type"] == "page" => {
+                self.release_page(&params);
+            }
             ("Target.attachedToTarget", None) => self.adopt_shared_worker(&params),
+            ("Page.javascriptDialogOpening", Some(session)) => self.answer_dialog(session, &params),
             ("Page.frameNavigated", Some(tab)) if params["frame"]["parentId"].is_null() => {
                 self.note_origin(tab, &params["frame"]["url"]);
             }
@@ -228,6 +235,37 @@ impl Cdp {
             params: params.clone(),
         });
         self.adopt_child(&tab, params);
+    }
+
+    /// A new page the browser attached, paused before it loads anything. A tab of this
+    /// program (`Target.createTarget`; it is attached on its own) runs on. A window a page
+    /// opened (it has an opener: Chromium blocks those a page opens without a click, so here
+    /// one opened on the consent choice's click) is closed: the audit visits the pages it
+    /// crawls, not windows. Each is let run first: one closed while paused leaves the renderer
+    /// it shares with its opener stopped too.
+    fn release_page(&self, params: &Value) {
+        let Some(session) = params["sessionId"].as_str() else {
+            return;
+        };
+        self.fire(Some(session), "Runtime.runIfWaitingForDebugger", json!({}));
+        let info = &params["targetInfo"];
+        // Only a window with an opener is closed; detaching from any other here was seen to
+        // take the tab's own session with it.
+        if let (Some(_), Some(window)) = (info["openerId"].as_str(), info["targetId"].as_str()) {
+            tracing::debug!("closing a window a page opened");
+            self.fire(None, "Target.closeTarget", json!({"targetId": window}));
+        }
+    }
+
+    /// A JavaScript dialog (`alert`, `confirm`, `prompt`, `beforeunload`) stops its page's
+    /// renderer until it is answered: answered at once, as a visitor who closes it would — a
+    /// `confirm` gets "cancel" (`false`), a `prompt` `null` —, but a `beforeunload` one is
+    /// accepted, so the page can be left.
+    fn answer_dialog(&self, session: &str, params: &Value) {
+        let leave = params["type"] == "beforeunload";
+        tracing::debug!("answering a JavaScript dialog ({})", params["type"]);
+        let answer = json!({"accept": leave});
+        self.fire(Some(session), "Page.handleJavaScriptDialog", answer);
     }
 
     /// The top document of the tab of `session` is now at `url`.

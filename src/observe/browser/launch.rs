@@ -51,7 +51,8 @@ const QUIET_FLAGS: &[&str] = &[
 /// project passes itself (`disable_default_args`) so that they join its own flags in one
 /// command line without repeats: background tabs run at full speed (timers, renderers and
 /// occluded windows not throttled), no crash reports, no hang monitor, /dev/shm not needed,
-/// automation mode, English UI.
+/// automation mode, English UI. All but `--disable-popup-blocking`: a visitor's browser blocks
+/// the windows a page opens without a click, and the audit's does too.
 const AUTOMATION_FLAGS: &[&str] = &[
     "--disable-background-networking",
     "--enable-features=NetworkService,NetworkServiceInProcess",
@@ -65,7 +66,6 @@ const AUTOMATION_FLAGS: &[&str] = &[
     "--disable-features=TranslateUI",
     "--disable-hang-monitor",
     "--disable-ipc-flooding-protection",
-    "--disable-popup-blocking",
     "--disable-prompt-on-repost",
     "--disable-renderer-backgrounding",
     "--disable-sync",
