@@ -843,9 +843,13 @@ impl<'l> SiteAudit<'l> {
     /// Record a cookie present after a page load in consent state `state`; a cookie known
     /// already gains the state.
     fn add_cookie(&mut self, page: &PageUrl, cookie: &BrowserCookie, state: Option<ConsentState>) {
-        let known = self.facts.cookies.iter().position(|c| {
-            c.name == cookie.name && c.domain == cookie.domain && c.path == cookie.path
-        });
+        // The report holds names as shown (shortened past MAX_NAME_BYTES): a long name is
+        // matched by what it shows, or every page that reads it would list it again.
+        let shown = crate::observe::shorten(&cookie.name, MAX_NAME_BYTES);
+        let known =
+            self.facts.cookies.iter().position(|c| {
+                c.name == shown && c.domain == cookie.domain && c.path == cookie.path
+            });
         if let Some(i) = known {
             self.credit_setter(i, page, cookie, state);
             let states = &mut self.facts.cookies[i].consent;

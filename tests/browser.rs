@@ -1751,3 +1751,41 @@ fn a_window_opened_by_the_consent_click_is_closed_and_hangs_nothing() {
     let log = log.lock().unwrap().clone();
     assert!(!log.iter().any(|p| p == "/popup-again"), "{log:?}");
 }
+
+/// A cookie name or storage key over the report's 100 bytes is shortened in the report; later
+/// pages whose end-of-page read finds the same cookie or key match it by what it shows, so it
+/// is listed once, credited to the page that set it, and counted once in `names_shortened`.
+/// (The start page, loaded first, writes the long names.)
+#[test]
+fn long_names_are_listed_once_whichever_pages_read_them() {
+    let (addr, _) = recording_server(|path| match path {
+        "/" => "<!doctype html><title>Home</title><a href=\"/b1\">1</a><a href=\"/b2\">2</a>\
+             <script>document.cookie = 'L' + 'x'.repeat(300) + '=1; path=/';\
+             localStorage.setItem('K' + 'y'.repeat(300), '1');</script>"
+            .to_owned(),
+        other => format!("<!doctype html><title>{other}</title><p>Nothing stored.</p>"),
+    });
+    let url = format!("http://{addr}/");
+    let (_, report) = scan_json(&[&url, "--engine", "chromium", "--tabs", "1"]);
+    let site = &report["sites"][0];
+    let long_cookies: Vec<&Value> = site["cookies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"].as_str().unwrap().starts_with("Lxxx"))
+        .collect();
+    assert_eq!(long_cookies.len(), 1, "{long_cookies:#?}");
+    assert_eq!(long_cookies[0]["page"], url.as_str());
+    let long_keys = site["storage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["key"].as_str().unwrap().starts_with("Kyyy"))
+        .count();
+    assert_eq!(long_keys, 1, "{:#}", site["storage"]);
+    assert_eq!(
+        site["coverage"]["names_shortened"], 2,
+        "{:#}",
+        site["coverage"]
+    );
+}
