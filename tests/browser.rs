@@ -926,42 +926,12 @@ fn a_reused_tab_keeps_the_traffic_of_its_pages_apart() {
         ),
     ];
     let (url, _) = serve_pages(PAGES, 0);
-    let tmp = tempfile::tempdir().unwrap();
-    let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("report.json"));
-    let output = trackaudit()
-        .args([
-            "scan", &url, "--engine", "chromium", "--tabs", "1", "--format", "json", "-q",
-        ])
-        .args(["--fail-on", "never", "--evidence"])
-        .arg(&evidence)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let site = &report["sites"][0];
+    let (_evidence, site) = scan_with_har(&url, &["--tabs", "1"]);
     for path in ["a", "b"] {
-        let page = support::page(site, &format!("{url}{path}")).expect("the page is listed");
+        let page = support::page(&site, &format!("{url}{path}")).expect("the page is listed");
         assert!(page["browser"]["error"].is_null(), "{page}");
     }
-    let har_path = site["evidence_files"]["har"].as_str().unwrap();
-    let har: Value = serde_json::from_slice(&std::fs::read(har_path).unwrap()).unwrap();
-    let titles: std::collections::HashMap<&str, &str> = har["log"]["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p["title"].as_str().unwrap()))
-        .collect();
-    let pages_of = |needle: &str| -> Vec<&str> {
-        har["log"]["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["request"]["url"].as_str().unwrap().contains(needle))
-            .map(|e| titles[e["pageref"].as_str().unwrap()])
-            .collect()
-    };
+    let pages_of = |needle: &str| har_pages_of(&site, needle);
     assert_eq!(pages_of("/only-on-a.png"), ["A"]);
     assert_eq!(pages_of("/only-on-b.png"), ["B"]);
     // Chromium 156 sends a left page's beacons but does not report them to DevTools; when it
@@ -1416,42 +1386,13 @@ fn lazy_loaders_waiting_for_a_scroll_are_recorded() {
         ),
     ];
     let (url, _) = serve_pages(PAGES, 0);
-    let tmp = tempfile::tempdir().unwrap();
-    let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("report.json"));
-    let output = trackaudit()
-        .args([
-            "scan", &url, "--engine", "chromium", "--format", "json", "-q",
-        ])
-        .args(["--fail-on", "never", "--evidence"])
-        .arg(&evidence)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let site = &report["sites"][0];
+    let (_evidence, site) = scan_with_har(&url, &[]);
     for path in ["long", "short"] {
-        let page = support::page(site, &format!("{url}{path}")).expect("the page is listed");
+        let page = support::page(&site, &format!("{url}{path}")).expect("the page is listed");
         assert!(page["browser"]["error"].is_null(), "{page}");
     }
-    let har_path = site["evidence_files"]["har"].as_str().unwrap();
-    let har: Value = serde_json::from_slice(&std::fs::read(har_path).unwrap()).unwrap();
-    let titles: std::collections::HashMap<&str, &str> = har["log"]["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p["title"].as_str().unwrap()))
-        .collect();
     for lazy in ["/lazy-native.png", "/lazy-observer", "/lazy-scroll"] {
-        let credited: Vec<&str> = har["log"]["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["request"]["url"].as_str().unwrap().ends_with(lazy))
-            .map(|e| titles[e["pageref"].as_str().unwrap()])
-            .collect();
-        assert_eq!(credited, ["Long"], "{lazy}");
+        assert_eq!(har_pages_of(&site, lazy), ["Long"], "{lazy}");
     }
 }
 
@@ -1788,4 +1729,44 @@ fn long_names_are_listed_once_whichever_pages_read_them() {
         "{:#}",
         site["coverage"]
     );
+}
+
+/// A browser scan of `url` (with `extra` flags) that writes its evidence: the folder holding
+/// the evidence and the report (the HAR lives as long as it does), and the report's first site.
+fn scan_with_har(url: &str, extra: &[&str]) -> (tempfile::TempDir, Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("report.json"));
+    let output = trackaudit()
+        .args([
+            "scan", url, "--engine", "chromium", "--format", "json", "-q",
+        ])
+        .args(extra)
+        .args(["--fail-on", "never", "--evidence"])
+        .arg(&evidence)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    (tmp, report["sites"][0].clone())
+}
+
+/// For each request in the HAR of `site` whose URL contains `needle`, the title of the page the
+/// HAR credits it to.
+fn har_pages_of(site: &Value, needle: &str) -> Vec<String> {
+    let path = site["evidence_files"]["har"].as_str().unwrap();
+    let har: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let pages = har["log"]["pages"].as_array().unwrap();
+    let title = |id: &str| {
+        let page = pages.iter().find(|p| p["id"] == id).unwrap();
+        page["title"].as_str().unwrap().to_owned()
+    };
+    har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["request"]["url"].as_str().unwrap().contains(needle))
+        .map(|e| title(e["pageref"].as_str().unwrap()))
+        .collect()
 }
