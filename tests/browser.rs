@@ -1022,6 +1022,49 @@ fn storage_keys_a_frame_wrote_before_the_page_loaded_are_listed() {
 }
 
 /// A `--chromium` that notes each start in `dir/started` and runs Debian's Chromium.
+/// Chromium's own pages that a headless window never shows (the address bar's popups, each a
+/// `chrome://…top-chrome` page) ran in a renderer of their own that took a third of a core
+/// while the site's pages loaded.
+#[test]
+fn no_renderer_runs_for_browser_ui_a_headless_window_never_shows() {
+    static PAGES: &[(&str, &str)] = &[
+        ("/a", "<!doctype html><title>A</title>"),
+        ("/b", "<!doctype html><title>B</title>"),
+        ("/c", "<!doctype html><title>C</title>"),
+    ];
+    let (url, chromium_seen) = serve_pages(PAGES, 300);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut scan = std::process::Command::new(assert_cmd::cargo::cargo_bin("trackaudit"))
+        .args(["scan", &url, "--engine", "chromium", "--tabs", "2"])
+        .args(["--format", "json", "-q"])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    main_chromium(tmp.path(), &chromium_seen).expect("Chromium was started");
+    // Every renderer seen while the pages load, until the scan ends.
+    let mut renderers = std::collections::BTreeSet::new();
+    let status = loop {
+        for (_, cmdline) in processes_with_pid(tmp.path()) {
+            if cmdline.contains("--type=renderer") {
+                renderers.insert(cmdline);
+            }
+        }
+        if let Some(status) = scan.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.code().is_some_and(|c| c <= 1), "{status:?}");
+    assert!(!renderers.is_empty(), "the pages' renderers were seen");
+    let browser_ui: Vec<_> = renderers
+        .iter()
+        .filter(|c| c.contains("--top-chrome-webui"))
+        .collect();
+    assert!(browser_ui.is_empty(), "{browser_ui:?}");
+}
+
 fn logging_chromium(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let (wrapper, log) = (dir.join("chromium"), dir.join("started"));
     let script = format!(
