@@ -1816,3 +1816,51 @@ fn har_pages_of(site: &Value, needle: &str) -> Vec<String> {
         .map(|e| title(e["pageref"].as_str().unwrap()))
         .collect()
 }
+
+/// Lazy loaders wait for the visitor to scroll whatever scrolls: not only the window but an
+/// inner scroller (a layout with `overflow: hidden` on `html`/`body` and a scrolling `div`, of
+/// `overflow-y` `auto`, `scroll` or `overlay`), and a frame's own window and inner scrollers.
+/// The browser scrolls each to its bottom once, so what they load is recorded with their page.
+#[test]
+fn inner_scrollers_and_frames_are_scrolled_too() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/inner",
+            "<!doctype html><title>Inner</title><style>html, body {margin: 0; height: 100%; \
+             overflow: hidden} .box {height: 22%} #a {overflow-y: auto} #b {overflow-y: scroll} \
+             #c {overflow-y: overlay} .tall {height: 6000px}</style>\
+             <div class=\"box\" id=\"a\"><div class=\"tall\"></div>\
+             <img loading=\"lazy\" src=\"/inner-auto.png\" width=\"10\" height=\"10\"></div>\
+             <div class=\"box\" id=\"b\"><div class=\"tall\"></div><p id=\"end\">end</p></div>\
+             <div class=\"box\" id=\"c\"><div class=\"tall\"></div></div>\
+             <iframe src=\"/framed\" style=\"height: 22%\"></iframe><script>\
+             new IntersectionObserver(es => es.forEach(e => e.isIntersecting && \
+               fetch('/inner-observer'))).observe(document.getElementById('end'));\
+             document.getElementById('c').addEventListener('scroll', \
+               () => fetch('/inner-overlay-scroll'), {once: true});</script>",
+        ),
+        (
+            "/framed",
+            "<!doctype html><title>Framed</title><div style=\"height: 6000px\">top</div>\
+             <img loading=\"lazy\" src=\"/framed-window.png\" width=\"10\" height=\"10\">\
+             <div style=\"height: 100px; overflow: auto\"><div style=\"height: 6000px\"></div>\
+             <img loading=\"lazy\" src=\"/framed-inner.png\" width=\"10\" height=\"10\"></div>",
+        ),
+    ];
+    let (url, _) = serve_pages(PAGES, 0);
+    let (_evidence, site) = scan_with_har(&url, &[]);
+    let page = support::page(&site, &format!("{url}inner")).expect("the page is listed");
+    assert!(page["browser"]["error"].is_null(), "{page}");
+    for lazy in [
+        "/inner-auto.png",
+        "/inner-observer",
+        "/inner-overlay-scroll",
+    ] {
+        assert_eq!(har_pages_of(&site, lazy), ["Inner"], "{lazy}");
+    }
+    // The framed page is crawled as a page of its own too.
+    for lazy in ["/framed-window.png", "/framed-inner.png"] {
+        let pages = har_pages_of(&site, lazy);
+        assert!(pages.iter().any(|p| p == "Inner"), "{lazy}: {pages:?}");
+    }
+}

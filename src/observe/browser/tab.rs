@@ -1,5 +1,6 @@
 //! One page in one tab: attach (frames and workers too), navigate, wait for the network to go
-//! quiet, scroll once, wait again, then read the rendered DOM and the cookies.
+//! quiet, scroll every frame and inner scroller once, wait again, then read the rendered DOM and
+//! the cookies.
 
 use std::time::{Duration, Instant};
 
@@ -38,11 +39,37 @@ const READ_STORAGE: &str = "(() => { const keys = s => { try { const all = Objec
     catch (e) { return {keys: [], more: 0}; } }; return JSON.stringify({origin: location.origin, \
     local: keys(() => localStorage), session: keys(() => sessionStorage)}); })()";
 
-/// Scroll to the bottom of the page; `false` when there is nothing to scroll (the document is
-/// no taller than the window).
-const SCROLL: &str = "(() => { const root = document.scrollingElement || \
-    document.documentElement; const height = root ? root.scrollHeight : 0; \
-    window.scrollTo(0, height); return height > window.innerHeight; })()";
+/// Elements of a document looked at for an inner scroller, at most (in document order): a page
+/// of 100,000 elements must not make the scroll slow.
+const MAX_SCROLL_WALK: usize = 10_000;
+/// Inner scrollers of a document scrolled, at most.
+const MAX_SCROLLERS: usize = 50;
+
+/// Scroll a document to its bottom: its window, then every element a visitor could scroll
+/// down (content taller than the box, `overflow-y` `auto`, `scroll` or `overlay`: a layout
+/// with `overflow: hidden` on `html`/`body` and a scrolling `div`), the first
+/// [`MAX_SCROLLERS`] of the first [`MAX_SCROLL_WALK`] elements. Instantly (a page's
+/// `scroll-behavior: smooth` would leave it at the top until the animation ends). `true` when
+/// anything moved (or the scroll failed: wait again, to be safe); `false` when nothing could.
+fn scroll_expression() -> String {
+    format!(
+        "(() => {{ let moved = false; try {{ \
+         const root = document.scrollingElement || document.documentElement; \
+         const down = e => {{ const before = e.scrollTop; \
+           e.scrollTo({{top: e.scrollHeight, behavior: 'instant'}}); \
+           moved = moved || e.scrollTop !== before; }}; \
+         if (root) down(root); \
+         const walk = document.createTreeWalker(document.documentElement, \
+           NodeFilter.SHOW_ELEMENT); \
+         let seen = 0, scrolled = 0; \
+         for (let e = walk.nextNode(); e && seen < {MAX_SCROLL_WALK} && \
+           scrolled < {MAX_SCROLLERS}; e = walk.nextNode(), seen++) {{ \
+           if (e === root || e.scrollHeight <= e.clientHeight) continue; \
+           const y = getComputedStyle(e).overflowY; \
+           if (y === 'auto' || y === 'scroll' || y === 'overlay') {{ down(e); scrolled++; }} \
+         }} }} catch (e) {{ return true; }} return moved; }})()"
+    )
+}
 
 /// Read the page after it settled: where it ended, its title, its links.
 const READ_DOM: &str = "JSON.stringify({url: location.href, title: document.title, \
@@ -178,20 +205,24 @@ async fn visit(
     };
     if error.is_none() {
         settle(cdp, &mut recorder, events, stop, started, deadline).await;
-        // Lazy loaders start when the visitor scrolls: scroll to the bottom once.
-        let scroll = cdp.call(
-            s,
-            "Runtime.evaluate",
-            json!({"expression": SCROLL, "returnByValue": true}),
-            timeout,
-        );
+        // Lazy loaders start when the visitor scrolls: scroll every frame to the bottom once,
+        // its window and its inner scrollers.
+        let sessions = page_sessions(&session, &recorder);
+        let expression = scroll_expression();
+        let scrolls = sessions
+            .iter()
+            .map(|frame_session| evaluate_in_frames(cdp, frame_session, &expression, timeout));
+        let scroll = async { Ok(futures::future::join_all(scrolls).await) };
         // A renderer that does not answer is hung (a script that never yields): no more
         // calls to it, the tab is closed.
-        match drain_while(&mut recorder, events, stop, scroll).await {
-            // A page no taller than the window does not move: no scroll event, nothing new in
-            // view, so nothing for a second quiet wait to catch.
-            Ok(v) if v["result"]["value"] == json!(false) => {}
-            Ok(_) => {
+        match drain_while(&mut recorder, events, stop, scroll)
+            .await
+            .and_then(scrolled)
+        {
+            // Nothing moved (a page no taller than the window, no inner scroller): no scroll
+            // event, nothing new in view, so nothing for a second quiet wait to catch.
+            Ok(false) => {}
+            Ok(true) => {
                 recorder.last_activity = Some(Instant::now());
                 let deadline = deadline.max(Instant::now() + QUIET);
                 settle(cdp, &mut recorder, events, stop, started, deadline).await;
@@ -220,15 +251,11 @@ async fn visit(
         // read. Storage events can be missed (a key written before the page, unchanged since,
         // raises none): the keys present at the end are read in every frame of the page and of
         // its out-of-process frames.
-        let sessions: Vec<String> = std::iter::once(session.clone())
-            .chain(recorder.frame_sessions.iter().cloned())
-            .take(MAX_FRAMES)
-            .collect();
-        let storage = futures::future::join_all(
-            sessions
-                .iter()
-                .map(|frame_session| read_frames_storage(cdp, frame_session, timeout)),
-        );
+        let sessions = page_sessions(&session, &recorder);
+        let storage =
+            futures::future::join_all(sessions.iter().map(|frame_session| {
+                evaluate_in_frames(cdp, frame_session, READ_STORAGE, timeout)
+            }));
         let dom = read_main_frame(cdp, &session, READ_DOM, timeout);
         let read = async { Ok(futures::join!(dom, storage)) };
         match drain_while(&mut recorder, events, stop, read).await {
@@ -239,7 +266,10 @@ async fn visit(
                 }
                 for found in storage {
                     match found {
-                        Ok(found) => found.iter().for_each(|v| read_storage(v, &mut recorder)),
+                        Ok(found) => found
+                            .iter()
+                            .flatten()
+                            .for_each(|v| read_storage(v, &mut recorder)),
                         Err(e) => tracing::debug!("{url}: reading the frames' storage keys: {e}"),
                     }
                 }
@@ -378,14 +408,25 @@ pub(super) async fn close_tab(cdp: &Cdp, target: &str, timeout: Duration, url: O
     }
 }
 
-/// The storage keys of every frame in a session's frame tree (at most [`MAX_FRAMES`]), each
-/// read in an isolated world of the frame: the page's own scripts cannot change what the read
-/// sees (a page that redefines `Object.keys` or `JSON.stringify`). One answer per frame read.
-async fn read_frames_storage(
+/// The sessions whose frames make up the page: the tab's, then its out-of-process frames' (at
+/// most [`MAX_FRAMES`] in all).
+fn page_sessions(session: &str, recorder: &Recorder) -> Vec<String> {
+    std::iter::once(session.to_owned())
+        .chain(recorder.frame_sessions.iter().cloned())
+        .take(MAX_FRAMES)
+        .collect()
+}
+
+/// Evaluate `expression` in every frame of a session's frame tree (at most [`MAX_FRAMES`], the
+/// main frame first), each in an isolated world of the frame: the page's own scripts cannot
+/// change what it sees or does (a page that redefines `Object.keys`, `JSON.stringify` or
+/// `scrollTo`). One answer per frame.
+async fn evaluate_in_frames(
     cdp: &Cdp,
     session: &str,
+    expression: &str,
     timeout: Duration,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Result<Value, String>>, String> {
     let s = Some(session);
     let tree = cdp.call(s, "Page.getFrameTree", json!({}), timeout).await?;
     let mut frames = Vec::new();
@@ -401,9 +442,34 @@ async fn read_frames_storage(
     }
     let reads = frames
         .iter()
-        .map(|frame| evaluate_isolated(cdp, session, frame, READ_STORAGE, timeout));
-    let answers = futures::future::join_all(reads).await;
-    Ok(answers.into_iter().filter_map(Result::ok).collect())
+        .map(|frame| evaluate_isolated(cdp, session, frame, expression, timeout));
+    Ok(futures::future::join_all(reads).await)
+}
+
+/// Whether scrolling the page's frames (their answers by session, then frame) moved anything.
+/// The main frame not answering is the page's error; another frame's is not (a frame that went
+/// away meanwhile).
+fn scrolled(answers: Vec<Result<Vec<Result<Value, String>>, String>>) -> Result<bool, String> {
+    let mut moved = false;
+    for (i, frames) in answers.into_iter().enumerate() {
+        let frames = match frames {
+            Ok(frames) if i == 0 && frames.is_empty() => {
+                return Err("no main frame in the frame tree".into());
+            }
+            Ok(frames) => frames,
+            Err(e) if i == 0 => return Err(e),
+            Err(_) => continue,
+        };
+        for (j, answer) in frames.into_iter().enumerate() {
+            match answer {
+                // An answer without a value (the expression threw) counts as moved: wait again.
+                Ok(v) => moved |= v["result"]["value"] != json!(false),
+                Err(e) if i == 0 && j == 0 => return Err(e),
+                Err(_) => {}
+            }
+        }
+    }
+    Ok(moved)
 }
 
 /// Evaluate `expression` in an isolated world of the session's main frame.
