@@ -1864,3 +1864,101 @@ fn inner_scrollers_and_frames_are_scrolled_too() {
         assert!(pages.iter().any(|p| p == "Inner"), "{lazy}: {pages:?}");
     }
 }
+
+/// A frame Chromium cannot show gets Chromium's own error page
+/// (`chrome-error://chromewebdata/`), which draws its pictures from `data:` URLs: those are not
+/// the site's requests, whatever kept the frame out — a refused port, a name that does not
+/// resolve, an address the guard refuses, `X-Frame-Options`. `data:` URLs of the site's own
+/// page contact no host and are not requests either; a frame holding a `data:` document still
+/// names it for the requests made in it.
+#[test]
+fn chromiums_own_error_pages_are_not_the_sites_requests() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
+            let host = headers
+                .get("host")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let gif = "data:image/gif;base64,\
+                       R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==";
+            let html = |body: String| {
+                let deny = if uri.path() == "/deny" {
+                    "DENY"
+                } else {
+                    "SAMEORIGIN"
+                };
+                (
+                    [
+                        (axum::http::header::CONTENT_TYPE, "text/html"),
+                        (axum::http::header::X_FRAME_OPTIONS, deny),
+                    ],
+                    body,
+                )
+            };
+            match uri.path() {
+                "/" => html(format!(
+                    "<!doctype html><title>Frames</title>\
+                     <iframe src=\"http://127.0.0.1:{closed_port}/refused\"></iframe>\
+                     <iframe src=\"http://nowhere.invalid/unresolved\"></iframe>\
+                     <iframe src=\"http://10.255.255.1/private\"></iframe>\
+                     <iframe src=\"/deny\"></iframe>\
+                     <img src=\"{gif}\"><div style=\"width: 9px; height: 9px; \
+                       background: url('{gif}')\"></div><script>fetch('{gif}')</script>\
+                     <iframe src=\"data:text/html,<img src='http://{host}/in-data-frame.png'>\">\
+                     </iframe>"
+                )),
+                "/deny" => html("<!doctype html><title>Denied</title>".into()),
+                _ => html(String::new()),
+            }
+        },
+    );
+    let url = format!("http://{}/", support::spawn_server(app));
+    let (_evidence, site) = scan_with_har(&url, &["--max-pages", "1"]);
+    let page = support::page(&site, &url).expect("the page is listed");
+    assert!(page["browser"]["error"].is_null(), "{page}");
+    let path = site["evidence_files"]["har"].as_str().unwrap();
+    let har: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    let urls: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["request"]["url"].as_str())
+        .collect();
+    assert!(
+        urls.iter().all(|u| u.starts_with("http")),
+        "requests that contact no host: {urls:#?}"
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.to_string().contains("chrome-error")),
+        "requests of Chromium's error page: {entries:#?}"
+    );
+    // The frames' own requests are the site's, failed or not.
+    for frame in ["/refused", "/unresolved", "/private", "/deny"] {
+        assert!(
+            urls.iter().any(|u| u.ends_with(frame)),
+            "{frame}: {urls:#?}"
+        );
+    }
+    let in_data = entries
+        .iter()
+        .find(|e| {
+            e["request"]["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/in-data-frame.png")
+        })
+        .expect("the data: frame's request is recorded");
+    assert!(
+        in_data["_frame"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:text/html"),
+        "{in_data}"
+    );
+    assert_eq!(page["browser"]["requests"], entries.len(), "{page}");
+}

@@ -53,6 +53,23 @@ fn is_implicit_favicon(url: &str, p: &Value) -> bool {
         && url::Url::parse(url).is_ok_and(|u| u.path() == "/favicon.ico")
 }
 
+/// Chromium's own page for a frame (or tab) it could not load (refused, unresolved, blocked by
+/// `X-Frame-Options`): the requests it makes for its own pictures are not the site's.
+const ERROR_PAGE: &str = "chrome-error:";
+
+/// A request that is not the site's doing on the network: one of Chromium's error page (its
+/// document or initiator is `chrome-error://chromewebdata/`), or one that contacts no host
+/// (`data:` carries its bytes in the URL, `blob:` is the page's own memory). Recorded only
+/// sometimes (Chromium reports a `data:` URL the page uses again from its memory cache once),
+/// they would change what two scans of a site count.
+fn not_the_sites_traffic(url: &str, p: &Value) -> bool {
+    let of_error_page = [&p["documentURL"], &p["initiator"]["url"]]
+        .into_iter()
+        .filter_map(Value::as_str)
+        .any(|u| u.starts_with(ERROR_PAGE));
+    of_error_page || !(url.starts_with("http:") || url.starts_with("https:"))
+}
+
 /// Who set a cookie: a request's `Set-Cookie` (by request id: its URL may come later), or a
 /// script of a document (its URL).
 #[derive(Debug, Clone)]
@@ -242,7 +259,12 @@ impl Recorder {
             self.malformed += 1;
             return;
         };
-        if is_implicit_favicon(url, p) {
+        if is_implicit_favicon(url, p) || not_the_sites_traffic(url, p) {
+            // A frame holding a `data:` document is still known by it, for its requests.
+            if let (Some("Document"), Some(frame_id)) = (p["type"].as_str(), p["frameId"].as_str())
+            {
+                self.frames.insert(frame_id.to_owned(), url.to_owned());
+            }
             self.left_out.insert(id.to_owned());
             return;
         }
@@ -562,6 +584,58 @@ mod tests {
             "its response is no activity of the page"
         );
         assert_eq!(r.inflight(), 2);
+    }
+
+    #[test]
+    fn requests_of_chromiums_error_page_and_without_a_host_are_not_the_sites() {
+        let mut r = Recorder::new("root");
+        let request = |id: &str, kind: &str, url: &str, document: &str| {
+            event(
+                "Network.requestWillBeSent",
+                json!({"requestId": id, "type": kind, "frameId": "F", "documentURL": document,
+                       "initiator": {"type": "parser", "url": document},
+                       "request": {"url": url, "method": "GET"}}),
+            )
+        };
+        let error_page = "chrome-error://chromewebdata/";
+        r.handle(request(
+            "1",
+            "Image",
+            "data:image/png;base64,iVBO",
+            error_page,
+        ));
+        r.handle(request(
+            "2",
+            "Image",
+            "https://cdn.example/x.png",
+            error_page,
+        ));
+        r.handle(request(
+            "3",
+            "Document",
+            "data:text/html,<img src=x>",
+            "https://s.example/",
+        ));
+        r.handle(request(
+            "4",
+            "Image",
+            "https://s.example/in-frame.png",
+            "data:text/html,",
+        ));
+        r.handle(request(
+            "5",
+            "Fetch",
+            "blob:https://s.example/0b1e",
+            "https://s.example/",
+        ));
+        let urls: Vec<&str> = r.requests.iter().map(|q| q.url.as_str()).collect();
+        assert_eq!(urls, ["https://s.example/in-frame.png"]);
+        assert_eq!(
+            r.requests[0].frame.as_deref(),
+            Some("data:text/html,<img src=x>"),
+            "a request of a data: frame names its frame"
+        );
+        assert_eq!(r.inflight(), 1, "the left-out requests are not waited for");
     }
 
     #[test]
