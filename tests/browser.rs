@@ -1962,3 +1962,66 @@ fn chromiums_own_error_pages_are_not_the_sites_requests() {
     );
     assert_eq!(page["browser"]["requests"], entries.len(), "{page}");
 }
+
+/// A redirect sets cookies too: a language hop (`/` → `/nl/`) or a click tracker (`/go` → the
+/// page) answers with `Set-Cookie`. The browser loads the URL the crawler was given and follows
+/// the redirects itself, so those cookies are recorded and credited to the redirecting URL;
+/// the page stays one page, named by where it ended, and the HAR holds the hop.
+#[test]
+fn cookies_set_by_a_redirect_are_seen() {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let app = axum::Router::new().fallback(|uri: axum::http::Uri| async move {
+        let hop = |to: &'static str, cookie: &'static str| {
+            (
+                StatusCode::FOUND,
+                [
+                    (header::LOCATION, HeaderValue::from_static(to)),
+                    (header::SET_COOKIE, HeaderValue::from_static(cookie)),
+                ],
+            )
+                .into_response()
+        };
+        let page = |html: &'static str| axum::response::Html(html).into_response();
+        match uri.path() {
+            "/" => hop("/nl/", "taal=nl; Path=/; Max-Age=86400"),
+            "/go" => hop("/landing", "klik=42; Path=/; Max-Age=86400"),
+            "/nl/" => (
+                [(header::SET_COOKIE, "bezocht=1; Path=/; Max-Age=86400")],
+                page("<!doctype html><title>Nederlands</title><a href=\"/go?to=landing\">v</a>"),
+            )
+                .into_response(),
+            "/landing" => page("<!doctype html><title>Landing</title>"),
+            _ => StatusCode::NOT_FOUND.into_response(),
+        }
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let (_evidence, site) = scan_with_har(&url, &[]);
+    let pages = support::strings(&site["pages"], "url");
+    assert_eq!(pages, [format!("{url}landing"), format!("{url}nl/")]);
+    assert_eq!(site["pages"].as_array().map(Vec::len), Some(2), "{pages:?}");
+    for (path, name, setter) in [
+        ("nl/", "taal", ""),
+        ("nl/", "bezocht", "nl/"),
+        ("landing", "klik", "go?to=landing"),
+    ] {
+        let page = support::page(&site, &format!("{url}{path}")).expect("the page is listed");
+        assert!(page["browser"]["error"].is_null(), "{page}");
+        assert_eq!(
+            page["browser"]["final_url"],
+            format!("{url}{path}"),
+            "{page}"
+        );
+        // Credited to the hop whose response set it, not to the first of the chain.
+        let found = cookie(&site, name).unwrap_or_else(|| panic!("{name}: {site:#}"));
+        assert_eq!(found["set_by"], format!("{url}{setter}"), "{found}");
+    }
+    assert_eq!(har_pages_of(&site, "/go?to=landing"), ["Landing"]);
+    assert!(
+        har_pages_of(&site, "/nl/").contains(&"Nederlands".to_owned()),
+        "{site:#}"
+    );
+    // The start page is the one asked for, wherever it redirects: it has its screenshot.
+    let png = std::fs::read(site["evidence_files"]["screenshot"].as_str().unwrap()).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+}

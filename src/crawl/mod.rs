@@ -95,7 +95,8 @@ pub struct Analysis<T> {
 pub type Analyzer<T> = Arc<dyn Fn(&Url, &str) -> Analysis<T> + Send + Sync>;
 
 /// Runs after the analysis of each HTML page (the browser engine: load the page in Chromium),
-/// given the page's URL and payload; its links join the frontier too.
+/// given the URL the page was asked for (before the redirects the crawler followed inside the
+/// site, which the renderer follows itself) and the payload; its links join the frontier too.
 pub type Renderer<T> =
     Arc<dyn Fn(Url, T) -> futures::future::BoxFuture<'static, Analysis<T>> + Send + Sync>;
 
@@ -407,6 +408,11 @@ impl Crawler {
         early_links: &tokio::sync::mpsc::UnboundedSender<(Vec<Url>, usize)>,
         cancel: &CancellationToken,
     ) -> Option<Option<Visited<T>>> {
+        // The browser loads the URL the crawler was given, not where its redirects ended:
+        // Chromium follows them itself, so what the redirecting responses set (a language
+        // hop's or a click tracker's `Set-Cookie`) is recorded too. Only a chain the crawler
+        // followed to its end inside the site reaches the browser.
+        let asked = url.clone();
         let read = tokio::select! {
             read = self.read(url, depth, analyzer) => read,
             _ = cancel.cancelled() => return Some(None),
@@ -416,7 +422,7 @@ impl Crawler {
             if let Some(payload) = page.analysis.take() {
                 // Fails only after a stop, when the loop is gone and needs no more links.
                 let _ = early_links.send((std::mem::take(&mut links), page.depth + 1));
-                let rendered = render(page.url.clone(), payload).await;
+                let rendered = render(asked, payload).await;
                 links.extend(rendered.links);
                 page.analysis = Some(rendered.payload);
             }

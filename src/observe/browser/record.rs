@@ -74,7 +74,13 @@ fn not_the_sites_traffic(url: &str, p: &Value) -> bool {
 /// script of a document (its URL).
 #[derive(Debug, Clone)]
 enum Setter {
-    Request(String),
+    /// A response of request `id`: the `nth` response extra info of that id, with its status
+    /// (a redirect's hops share the id and answer in order).
+    Request {
+        id: String,
+        nth: usize,
+        status: Option<u16>,
+    },
     Document(String),
 }
 
@@ -97,8 +103,8 @@ pub struct Recorder {
     inflight: HashSet<String>,
     /// Requests left out of the record (Chromium's own favicon request).
     left_out: HashSet<String>,
-    /// Requests whose response extra info arrived.
-    extra_info: HashSet<String>,
+    /// Requests whose response extra info arrived, with how many times (once per redirect hop).
+    extra_info: HashMap<String, usize>,
     pub last_activity: Option<Instant>,
     /// The top document fired its load event.
     pub loaded: bool,
@@ -167,7 +173,7 @@ impl Recorder {
                 // often after the response itself: wait for it like for a request in flight.
                 if let Some(id) = p["requestId"].as_str() {
                     let later = p["hasExtraInfo"].as_bool() == Some(true);
-                    if later && !self.extra_info.contains(id) {
+                    if later && !self.extra_info.contains_key(id) {
                         self.inflight.insert(format!("extra-info {id}"));
                     }
                 }
@@ -215,13 +221,18 @@ impl Recorder {
             "Network.responseReceivedExtraInfo" => {
                 self.refused(p, "blockedCookies", true);
                 if let Some(id) = p["requestId"].as_str() {
+                    let nth = self.extra_info.get(id).copied().unwrap_or(0);
+                    let status = p["statusCode"].as_u64().and_then(|s| u16::try_from(s).ok());
                     for line in setters::stored_lines(p) {
-                        self.cookie_write(&line, Setter::Request(id.to_owned()));
+                        let setter = Setter::Request {
+                            id: id.to_owned(),
+                            nth,
+                            status,
+                        };
+                        self.cookie_write(&line, setter);
                     }
-                }
-                if let Some(id) = p["requestId"].as_str() {
                     self.inflight.remove(&format!("extra-info {id}"));
-                    self.extra_info.insert(id.to_owned());
+                    *self.extra_info.entry(id.to_owned()).or_default() += 1;
                 }
                 self.touch();
             }
@@ -367,13 +378,23 @@ impl Recorder {
             .iter()
             .find_map(|(set, setter)| {
                 let urls: Vec<&str> = match setter {
-                    Setter::Request(id) => self
-                        .hops
-                        .get(id)
-                        .into_iter()
-                        .flatten()
-                        .map(|&i| self.requests[i].url.as_str())
-                        .collect(),
+                    Setter::Request { id, nth, status } => {
+                        let hops = self.hops.get(id).map_or(&[][..], Vec::as_slice);
+                        // The hop that answered: the `nth` or a later one (a redirect Chromium
+                        // makes itself, an HSTS upgrade, sends no extra info) with that status
+                        // (or none known yet); else any hop of the request.
+                        let hop = hops.iter().skip(*nth).find(|&&i| {
+                            let answered = self.requests[i].status;
+                            status.is_none() || answered.is_none() || answered == *status
+                        });
+                        match hop {
+                            Some(&i) => vec![self.requests[i].url.as_str()],
+                            None => hops
+                                .iter()
+                                .map(|&i| self.requests[i].url.as_str())
+                                .collect(),
+                        }
+                    }
                     Setter::Document(url) => vec![url.as_str()],
                 };
                 urls.into_iter().find(|url| {
@@ -636,6 +657,46 @@ mod tests {
             "a request of a data: frame names its frame"
         );
         assert_eq!(r.inflight(), 1, "the left-out requests are not waited for");
+    }
+
+    #[test]
+    fn each_hop_of_a_redirect_is_credited_with_its_own_cookies() {
+        let mut r = Recorder::new("root");
+        let hop = |url: &str, redirected: Option<u16>| {
+            let mut p = json!({"requestId": "1", "type": "Document", "frameId": "F",
+                               "request": {"url": url, "method": "GET"}});
+            if let Some(status) = redirected {
+                p["redirectResponse"] = json!({"status": status});
+            }
+            event("Network.requestWillBeSent", p)
+        };
+        let cookie = |line: &str, status: u16| {
+            event(
+                "Network.responseReceivedExtraInfo",
+                json!({"requestId": "1", "statusCode": status, "headers": {"set-cookie": line}}),
+            )
+        };
+        r.handle(hop("http://s.example/", None));
+        // A redirect Chromium makes itself (an HSTS upgrade) sends no extra info.
+        r.handle(hop("https://s.example/", Some(307)));
+        // The redirect's extra info may come before or after the next hop.
+        r.handle(cookie("taal=nl; Path=/", 302));
+        r.handle(hop("https://s.example/nl/", Some(302)));
+        r.handle(cookie("sessie=1; Path=/", 200));
+        let set_by = |name: &str| {
+            r.setter_of(&BrowserCookie {
+                name: name.into(),
+                domain: "s.example".into(),
+                path: "/".into(),
+                expires: None,
+                secure: false,
+                http_only: false,
+                same_site: None,
+                set_by: None,
+            })
+        };
+        assert_eq!(set_by("taal").as_deref(), Some("https://s.example/"));
+        assert_eq!(set_by("sessie").as_deref(), Some("https://s.example/nl/"));
     }
 
     #[test]
