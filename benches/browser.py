@@ -5,6 +5,10 @@ peak memory of the whole process tree (trackaudit + every Chromium process), sam
 the sum of RSS (counts memory that Chromium's processes share once per process, so it
 overstates) and the sum of PSS (shared pages split between the processes that share them).
 
+Wall times come from runs without sampling, memory from one more run with it: reading every
+process's smaps every 20 ms takes CPU the scan needs on a small machine (on 2 cores it made the
+browser scans about a tenth slower).
+
 Third parties fail fast, as in the anchors of issue 10 (Blacklight, the EDPS collector): every
 third-party hostname is mapped to a closed loopback port, so a request to one is refused at once.
 
@@ -83,18 +87,21 @@ def tree_memory_kib(root_pid):
     return rss, pss
 
 
-def run(binary, folder, extra):
+def run(binary, folder, extra, sample):
     """One scan: (wall seconds, peak tree RSS in MiB, peak tree PSS in MiB, pages in the
-    report)."""
+    report); memory is 0 unless `sample`."""
     cmd = [binary, "scan", folder, "--format", "json", "-q", "--fail-on", "never"] + extra
     start = time.monotonic()
     out = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
     peak_rss = peak_pss = 0
-    while proc.poll() is None:
-        rss, pss = tree_memory_kib(proc.pid)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(0.02)
+    if sample:
+        while proc.poll() is None:
+            rss, pss = tree_memory_kib(proc.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.02)
+    else:
+        proc.wait()
     wall = time.monotonic() - start
     out.seek(0)
     report = json.load(out)
@@ -128,11 +135,9 @@ def main():
             (f"chromium --tabs {tabs}", browser + ["--tabs", str(tabs)]) for tabs in (1, 2, 4, 8)
         ]
         for label, extra in configs:
-            results = [run(binary, folder, extra) for _ in range(args.runs)]
-            wall = statistics.median(r[0] for r in results)
-            rss = max(r[1] for r in results)
-            pss = max(r[2] for r in results)
-            pages = results[0][3]
+            walls = [run(binary, folder, extra, False) for _ in range(args.runs)]
+            wall = statistics.median(r[0] for r in walls)
+            _, rss, pss, pages = run(binary, folder, extra, True)
             print(
                 f"{label:<30}{wall:>8.2f}{wall / pages:>8.3f}{pages / wall:>9.1f}"
                 f"{rss:>14.0f}{pss:>14.0f}",
