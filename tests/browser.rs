@@ -1865,6 +1865,43 @@ fn inner_scrollers_and_frames_are_scrolled_too() {
     }
 }
 
+/// Inner scrollers that the window's scroll moves out of view: a scroller near the top of a
+/// tall page, a scroller inside another, and a real scroller behind fifty tiny ones. Each is
+/// scrolled while still in view, and its lazy content is loaded.
+#[test]
+fn inner_scrollers_the_window_scroll_moves_away_are_scrolled_in_view() {
+    static PAGES: &[(&str, &str)] = &[(
+        "/scrollers",
+        "<!doctype html><title>Scrollers</title><style>.box {height: 200px; overflow-y: auto} \
+         .tall {height: 6000px} .tiny {width: 4px; height: 1px; overflow-y: auto}</style>\
+         <div class=\"box\"><div class=\"tall\"></div>\
+         <img loading=\"lazy\" src=\"/top-scroller.png\" width=\"10\" height=\"10\"></div>\
+         <div class=\"box\"><div class=\"tall\"></div><div class=\"box\"><div class=\"tall\">\
+         </div><img loading=\"lazy\" src=\"/nested-scroller.png\" width=\"10\" height=\"10\">\
+         </div></div>\
+         <div id=\"tiny\"></div>\
+         <div class=\"box\"><div class=\"tall\"></div>\
+         <img loading=\"lazy\" src=\"/behind-tiny-ones.png\" width=\"10\" height=\"10\"></div>\
+         <div style=\"height: 20000px\">the rest of the page</div><script>\
+         const tiny = document.getElementById('tiny');\
+         for (let i = 0; i < 60; i++) { const d = document.createElement('div');\
+           d.className = 'tiny'; d.innerHTML = '<div style=\"height: 10px\"></div>';\
+           tiny.appendChild(d); }\
+         document.body.insertBefore(tiny, document.body.firstChild);</script>",
+    )];
+    let (url, _) = serve_pages(PAGES, 0);
+    let (_evidence, site) = scan_with_har(&url, &[]);
+    let page = support::page(&site, &format!("{url}scrollers")).expect("the page is listed");
+    assert!(page["browser"]["error"].is_null(), "{page}");
+    for lazy in [
+        "/top-scroller.png",
+        "/nested-scroller.png",
+        "/behind-tiny-ones.png",
+    ] {
+        assert_eq!(har_pages_of(&site, lazy), ["Scrollers"], "{lazy}");
+    }
+}
+
 /// A frame Chromium cannot show gets Chromium's own error page
 /// (`chrome-error://chromewebdata/`), which draws its pictures from `data:` URLs: those are not
 /// the site's requests, whatever kept the frame out — a refused port, a name that does not

@@ -418,7 +418,7 @@ impl Tab<'_> {
     }
 
     /// Wait until the banner's controls are gone (the choice taken), at most [`LAYER_WAIT`],
-    /// then a moment for the platform to write its cookie.
+    /// then a moment for the platform to write its cookie, then until the profile holds it.
     async fn settled_after_click(&self) {
         let deadline = Instant::now() + LAYER_WAIT;
         while Instant::now() < deadline {
@@ -429,6 +429,39 @@ impl Tab<'_> {
             tokio::time::sleep(POLL).await;
         }
         tokio::time::sleep(POLL * 2).await;
+        self.script_cookies_stored(Instant::now() + LAYER_WAIT)
+            .await;
+    }
+
+    /// Wait until every cookie the page's scripts see (`document.cookie`) is in the profile's
+    /// cookie store, or `deadline`. A script's write shows in `document.cookie` at once but
+    /// reaches the store a moment later, and the tab is closed after the choice: on a busy
+    /// machine the choice's own cookie was lost that way, and the pages were then loaded as if
+    /// no choice had been made.
+    async fn script_cookies_stored(&self, deadline: Instant) {
+        let expression = json!({"expression": "document.cookie", "returnByValue": true});
+        loop {
+            let seen = self.call("Runtime.evaluate", expression.clone()).await;
+            let stored = self.call("Network.getCookies", json!({})).await;
+            let (Ok(seen), Ok(stored)) = (seen, stored) else {
+                return;
+            };
+            let stored: Vec<&str> = stored["cookies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["name"].as_str())
+                .collect();
+            let seen = seen["result"]["value"].as_str().unwrap_or_default();
+            if cookie_names(seen).all(|name| stored.contains(&name)) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                tracing::debug!("the choice's cookies did not all reach the cookie store");
+                return;
+            }
+            tokio::time::sleep(POLL / 5).await;
+        }
     }
 
     /// The profile's cookies: name, domain, path and value (the value is compared, never kept
@@ -479,5 +512,26 @@ impl Tab<'_> {
                 tracing::debug!("forgetting cookie {name}: {e}");
             }
         }
+    }
+}
+
+/// The names in a `document.cookie` string (`a=1; b=2`; a cookie without `=` has an empty
+/// name, as in Chromium's store).
+fn cookie_names(cookies: &str) -> impl Iterator<Item = &str> {
+    cookies
+        .split("; ")
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or("", |(name, _)| name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_names;
+
+    #[test]
+    fn the_names_of_a_document_cookie_string_are_each_cookies_name() {
+        let names: Vec<&str> = cookie_names("a=1; _ga=GA1.2=3; flag; b=").collect();
+        assert_eq!(names, ["a", "_ga", "", "b"]);
+        assert_eq!(cookie_names("").count(), 0);
     }
 }

@@ -42,32 +42,52 @@ const READ_STORAGE: &str = "(() => { const keys = s => { try { const all = Objec
 /// Elements of a document looked at for an inner scroller, at most (in document order): a page
 /// of 100,000 elements must not make the scroll slow.
 const MAX_SCROLL_WALK: usize = 10_000;
-/// Inner scrollers of a document scrolled, at most.
+/// Inner scrollers of a document scrolled, at most: the largest of those found.
 const MAX_SCROLLERS: usize = 50;
+/// Waits for a drawn frame during one scroll, at most (see [`scroll_expression`]).
+const MAX_SCROLL_FRAMES: usize = 10;
 
-/// Scroll a document to its bottom: its window, then every element a visitor could scroll
-/// down (content taller than the box, `overflow-y` `auto`, `scroll` or `overlay`: a layout
-/// with `overflow: hidden` on `html`/`body` and a scrolling `div`), the first
-/// [`MAX_SCROLLERS`] of the first [`MAX_SCROLL_WALK`] elements. Instantly (a page's
-/// `scroll-behavior: smooth` would leave it at the top until the animation ends). `true` when
-/// anything moved (or the scroll failed: wait again, to be safe); `false` when nothing could.
+/// Scroll a document to its bottom: every element a visitor could scroll down (content taller
+/// than the box, `overflow-y` `auto`, `scroll` or `overlay`: a layout with `overflow: hidden` on
+/// `html`/`body` and a scrolling `div`), the [`MAX_SCROLLERS`] largest found among the first
+/// [`MAX_SCROLL_WALK`] elements (fifty tiny boxes first in the page do not use up the count),
+/// then its window. The inner scrollers go first, while the window is still at the top where a
+/// visitor sees them, innermost first, and a frame is drawn before the window (or a scroller
+/// holding one already scrolled) moves them out of view: lazy loaders look at what is in view
+/// when the next frame is drawn ([`MAX_SCROLL_FRAMES`] waits at most, each at most 100 ms).
+/// Instantly (a page's `scroll-behavior: smooth` would leave it at the top until the animation
+/// ends). `true` when anything moved (or the scroll failed: wait again, to be safe); `false`
+/// when nothing could.
 fn scroll_expression() -> String {
     format!(
-        "(() => {{ let moved = false; try {{ \
+        "(async () => {{ let moved = false; try {{ \
          const root = document.scrollingElement || document.documentElement; \
          const down = e => {{ const before = e.scrollTop; \
            e.scrollTo({{top: e.scrollHeight, behavior: 'instant'}}); \
            moved = moved || e.scrollTop !== before; }}; \
-         if (root) down(root); \
+         let frames = 0; \
+         const frame = () => frames++ >= {MAX_SCROLL_FRAMES} ? Promise.resolve() : \
+           new Promise(done => {{ const t = setTimeout(done, 100); \
+             requestAnimationFrame(() => requestAnimationFrame(() => {{ \
+               clearTimeout(t); done(); }})); }}); \
          const walk = document.createTreeWalker(document.documentElement, \
            NodeFilter.SHOW_ELEMENT); \
-         let seen = 0, scrolled = 0; \
-         for (let e = walk.nextNode(); e && seen < {MAX_SCROLL_WALK} && \
-           scrolled < {MAX_SCROLLERS}; e = walk.nextNode(), seen++) {{ \
+         const found = []; let seen = 0; \
+         for (let e = walk.nextNode(); e && seen < {MAX_SCROLL_WALK}; \
+           e = walk.nextNode(), seen++) {{ \
            if (e === root || e.scrollHeight <= e.clientHeight) continue; \
            const y = getComputedStyle(e).overflowY; \
-           if (y === 'auto' || y === 'scroll' || y === 'overlay') {{ down(e); scrolled++; }} \
-         }} }} catch (e) {{ return true; }} return moved; }})()"
+           if (y === 'auto' || y === 'scroll' || y === 'overlay') found.push([e, found.length]); \
+         }} \
+         const area = e => e.clientWidth * e.clientHeight; \
+         const chosen = found.sort((a, b) => area(b[0]) - area(a[0])) \
+           .slice(0, {MAX_SCROLLERS}).sort((a, b) => b[1] - a[1]).map(p => p[0]); \
+         for (let i = 0; i < chosen.length; i++) {{ \
+           if (i > 0 && chosen[i].contains(chosen[i - 1])) await frame(); \
+           down(chosen[i]); }} \
+         if (chosen.length && root) await frame(); \
+         if (root) down(root); \
+         }} catch (e) {{ return true; }} return moved; }})()"
     )
 }
 
@@ -505,7 +525,8 @@ async fn evaluate_isolated(
     let context = world["executionContextId"]
         .as_i64()
         .ok_or("no execution context for the frame")?;
-    let params = json!({"expression": expression, "contextId": context, "returnByValue": true});
+    let params = json!({"expression": expression, "contextId": context, "returnByValue": true,
+        "awaitPromise": true});
     cdp.call(s, "Runtime.evaluate", params, timeout).await
 }
 
