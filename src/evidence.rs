@@ -14,13 +14,25 @@ use crate::observe::browser::{RenderedPage, Request};
 /// without bound.
 const MAX_ENTRIES: usize = 50_000;
 
-/// The folder of one site's evidence: `DIR/<host>[_<port>]`.
+/// The folder of one site's evidence: `DIR/<host>[_<port>]` for a site that starts at the root
+/// (`https://school.nl/`); a target with a path or query (`http://h:8080/a`) adds the path and
+/// query, made safe (60 characters at most), and a hash of the whole URL
+/// (`DIR/h_8080_a-<16 hex>`), so targets on one host and port never share a folder.
 pub fn site_dir(root: &Path, start: &Url) -> PathBuf {
     let host = start.host_str().unwrap_or("site");
-    let name = match start.port() {
+    let mut name = match start.port() {
         Some(port) => format!("{host}_{port}"),
         None => host.to_owned(),
     };
+    let rest = &start[url::Position::BeforePath..url::Position::AfterQuery];
+    if rest != "/" && !rest.is_empty() {
+        let slug: String = rest.chars().take(60).collect();
+        let slug = slug.trim_matches(['/', '?']);
+        name = format!(
+            "{name}_{slug}-{:016x}",
+            crate::hash::fnv1a(start.as_str().as_bytes())
+        );
+    }
     let safe: String = name
         .chars()
         .map(|c| {

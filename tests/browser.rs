@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -1780,12 +1781,19 @@ fn long_names_are_listed_once_whichever_pages_read_them() {
 /// A browser scan of `url` (with `extra` flags) that writes its evidence: the folder holding
 /// the evidence and the report (the HAR lives as long as it does), and the report's first site.
 fn scan_with_har(url: &str, extra: &[&str]) -> (tempfile::TempDir, Value) {
+    let (tmp, report, _) = scan_with_evidence(&[url], extra);
+    (tmp, report["sites"][0].clone())
+}
+
+/// A browser scan of `targets` (with `extra` flags) into `evidence/` and `report.json` of the
+/// returned folder: the folder, the report and the report's size in bytes.
+fn scan_with_evidence(targets: &[&str], extra: &[&str]) -> (tempfile::TempDir, Value, usize) {
     let tmp = tempfile::tempdir().unwrap();
     let (evidence, out) = (tmp.path().join("evidence"), tmp.path().join("report.json"));
     let output = trackaudit()
-        .args([
-            "scan", url, "--engine", "chromium", "--format", "json", "-q",
-        ])
+        .arg("scan")
+        .args(targets)
+        .args(["--engine", "chromium", "--format", "json", "-q"])
         .args(extra)
         .args(["--fail-on", "never", "--evidence"])
         .arg(&evidence)
@@ -1794,8 +1802,9 @@ fn scan_with_har(url: &str, extra: &[&str]) -> (tempfile::TempDir, Value) {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    (tmp, report["sites"][0].clone())
+    let json = std::fs::read(&out).unwrap();
+    let report: Value = serde_json::from_slice(&json).unwrap();
+    (tmp, report, json.len())
 }
 
 /// For each request in the HAR of `site` whose URL contains `needle`, the title of the page the
@@ -2061,4 +2070,51 @@ fn cookies_set_by_a_redirect_are_seen() {
     // The start page is the one asked for, wherever it redirects: it has its screenshot.
     let png = std::fs::read(site["evidence_files"]["screenshot"].as_str().unwrap()).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+}
+
+/// Class: targets on one host and port each keep their own `--evidence` folder (a HAR and a
+/// screenshot per site, none overwriting another's).
+#[test]
+fn targets_on_one_host_keep_their_own_evidence() {
+    static PAGES: &[(&str, &str)] = &[
+        (
+            "/a",
+            "<!doctype html><title>Site A</title><img src=\"/a.png\">",
+        ),
+        (
+            "/b",
+            "<!doctype html><title>Site B</title><img src=\"/b.png\">",
+        ),
+    ];
+    let (base, _) = serve_pages(PAGES, 0);
+    let (a, b) = (format!("{base}a"), format!("{base}b"));
+    let (tmp, report, _) = scan_with_evidence(&[&a, &b, &base], &["--max-pages", "1"]);
+    let sites = report["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 3);
+    let mut folders = HashSet::new();
+    for (site, own) in sites.iter().zip(["/a.png", "/b.png", "/"]) {
+        let files = &site["evidence_files"];
+        let har_path = Path::new(files["har"].as_str().unwrap());
+        assert!(
+            folders.insert(har_path.parent().unwrap().to_owned()),
+            "{files}"
+        );
+        let har: Value = serde_json::from_slice(&std::fs::read(har_path).unwrap()).unwrap();
+        let urls: Vec<&str> = har["log"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["request"]["url"].as_str().unwrap())
+            .collect();
+        assert!(urls.iter().any(|u| u.ends_with(own)), "{own} in {urls:?}");
+        let png = Path::new(files["screenshot"].as_str().unwrap());
+        assert_eq!(png.parent(), har_path.parent());
+        assert!(std::fs::read(png).unwrap().starts_with(b"\x89PNG"));
+    }
+    // The site at the root keeps the README's `DIR/<host>_<port>` name.
+    let port = base.trim_end_matches('/').rsplit(':').next().unwrap();
+    let root = tmp
+        .path()
+        .join(format!("evidence/127.0.0.1_{port}/traffic.har"));
+    assert!(root.exists());
 }
