@@ -2118,3 +2118,60 @@ fn targets_on_one_host_keep_their_own_evidence() {
         .join(format!("evidence/127.0.0.1_{port}/traffic.har"));
     assert!(root.exists());
 }
+
+/// Class: a huge URL (a megabyte `data:` frame) is kept bounded wherever the browser recorder
+/// copies it (frame, initiator, request), so the report and the HAR stay small while every
+/// request of the frame is still recorded.
+#[test]
+fn huge_urls_are_bounded_in_the_report_and_the_har() {
+    // The images are a third party's pixels, so their evidence names the frame as initiator.
+    let third = thirdparty::start();
+    let app = axum::Router::new().fallback(|| async {
+        let images: String = (0..5)
+            .map(|i| {
+                format!("<img src=\"https://www.facebook.com/tr?id=123456&ev=PageView&img{i}\">")
+            })
+            .collect();
+        let frame = format!("<!doctype html>{images}<p>{}</p>", "x".repeat(1 << 20));
+        let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, frame);
+        axum::response::Html(format!(
+            "<!doctype html><title>Big frame</title>\
+             <iframe src=\"data:text/html;base64,{body}\"></iframe>"
+        ))
+    });
+    let url = format!("http://{}/", support::spawn_server(app));
+    let mut flags = vec!["--max-pages".to_owned(), "1".to_owned()];
+    flags.extend(third.browser_args());
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let (_tmp, report, json_len) = scan_with_evidence(&[&url], &flags);
+    let site = &report["sites"][0];
+    let har = std::fs::read(site["evidence_files"]["har"].as_str().unwrap()).unwrap();
+    assert!(json_len < 1 << 20, "report of {json_len} bytes");
+    assert!(har.len() < 1 << 20, "HAR of {} bytes", har.len());
+    let log: Value = serde_json::from_slice(&har).unwrap();
+    let images: Vec<&Value> = log["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["request"]["url"].as_str().unwrap().contains("&img"))
+        .collect();
+    assert_eq!(images.len(), 5, "every image of the frame is recorded");
+    let initiators: Vec<&Value> = all_evidence(site)
+        .into_iter()
+        .flat_map(|e| e["initiator"].as_array().into_iter().flatten())
+        .collect();
+    assert!(
+        initiators
+            .iter()
+            .any(|i| i.as_str().unwrap().starts_with("data:text/html")),
+        "the pixels' evidence names the frame"
+    );
+    for image in images {
+        let frame = image["_frame"].as_str().unwrap();
+        assert!(
+            frame.starts_with("data:text/html") && frame.ends_with('…'),
+            "{frame:.80}"
+        );
+        assert!(frame.len() <= 8 * 1024 + '…'.len_utf8());
+    }
+}

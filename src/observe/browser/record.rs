@@ -17,6 +17,17 @@ const MAX_COOKIE_WRITES: usize = 2000;
 /// Storage keys and refused cookies past [`MAX_ITEMS`] counted per page at most (by their
 /// identity: 8 bytes each).
 const MAX_LEFT_OUT: usize = 10_000;
+/// Every URL the recorder keeps (a request's, its frame's, its initiator's, a worker's, a
+/// cookie-writing document's) is cut to this many bytes, ending in `…`: a `data:` frame of a
+/// megabyte would otherwise be copied into every request it makes, and a tracker's beacon URL
+/// stays whole well below it.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// `url` bounded to [`MAX_URL_BYTES`]; the same URL is bounded the same way everywhere, so an
+/// initiator still finds the request that loaded it.
+fn bounded(url: &str) -> String {
+    crate::observe::shorten(url, MAX_URL_BYTES)
+}
 
 /// One request a tab made, from any of its frames or workers.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +222,7 @@ impl Recorder {
                     if let (Some(session), Some(url)) =
                         (str_of(&p["sessionId"]), str_of(&info["url"]))
                     {
-                        self.workers.insert(session, url);
+                        self.workers.insert(session, bounded(&url));
                     }
                 }
             }
@@ -257,7 +268,7 @@ impl Recorder {
             }
             "Runtime.bindingCalled" => {
                 if let Some((line, document)) = setters::script_write(p) {
-                    self.cookie_write(&line, Setter::Document(document));
+                    self.cookie_write(&line, Setter::Document(bounded(&document)));
                 }
             }
             "Inspector.targetCrashed" | "Target.targetCrashed" if is_root => self.crashed = true,
@@ -274,7 +285,7 @@ impl Recorder {
             // A frame holding a `data:` document is still known by it, for its requests.
             if let (Some("Document"), Some(frame_id)) = (p["type"].as_str(), p["frameId"].as_str())
             {
-                self.frames.insert(frame_id.to_owned(), url.to_owned());
+                self.frames.insert(frame_id.to_owned(), bounded(url));
             }
             self.left_out.insert(id.to_owned());
             return;
@@ -298,7 +309,7 @@ impl Recorder {
         let frame_id = p["frameId"].as_str();
         if resource_type == "Document" {
             if let Some(frame_id) = frame_id {
-                self.frames.insert(frame_id.to_owned(), url.to_owned());
+                self.frames.insert(frame_id.to_owned(), bounded(url));
             }
         }
         let frame = session
@@ -311,7 +322,7 @@ impl Recorder {
         self.by_id.insert(id.to_owned(), self.requests.len());
         self.inflight.insert(id.to_owned());
         self.requests.push(Request {
-            url: url.to_owned(),
+            url: bounded(url),
             resource_type,
             method: p["request"]["method"].as_str().unwrap_or("GET").to_owned(),
             status: None,
@@ -530,7 +541,7 @@ impl Recorder {
 /// of its stack trace that has one (async stacks included).
 fn initiator_url(initiator: &Value) -> Option<String> {
     if let Some(url) = initiator["url"].as_str().filter(|u| !u.is_empty()) {
-        return Some(url.to_owned());
+        return Some(bounded(url));
     }
     let mut stack = initiator.get("stack");
     let mut depth = 0;
@@ -541,7 +552,7 @@ fn initiator_url(initiator: &Value) -> Option<String> {
         let frames = s["callFrames"].as_array().into_iter().flatten();
         for frame in frames {
             if let Some(url) = frame["url"].as_str().filter(|u| !u.is_empty()) {
-                return Some(url.to_owned());
+                return Some(bounded(url));
             }
         }
         stack = s.get("parent");
